@@ -1,0 +1,190 @@
+-- oss-pulse schema, version 1.
+-- Raw facts are keyed by natural keys so that every collection is an idempotent upsert.
+-- Days are UTC 'YYYY-MM-DD' strings; instants are ISO-8601 UTC strings ending in 'Z'.
+
+CREATE TABLE projects (
+  id   INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE
+);
+
+-- A GitHub repository. `full_name` is the current name; older names live in repo_aliases.
+-- Series are keyed by `id` so a rename never splits a history.
+CREATE TABLE repos (
+  id             INTEGER PRIMARY KEY,
+  full_name      TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  github_id      INTEGER UNIQUE,
+  default_branch TEXT,
+  created_at     TEXT,
+  status         TEXT NOT NULL DEFAULT 'active'
+                 CHECK (status IN ('active', 'gone', 'blocked', 'empty')),
+  status_reason  TEXT,
+  status_at      TEXT,
+  first_seen_at  TEXT NOT NULL
+);
+
+CREATE TABLE repo_aliases (
+  old_name   TEXT PRIMARY KEY COLLATE NOCASE,
+  repo_id    INTEGER NOT NULL REFERENCES repos(id) ON DELETE CASCADE,
+  renamed_at TEXT NOT NULL
+);
+
+CREATE TABLE project_repos (
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  repo_id    INTEGER NOT NULL REFERENCES repos(id) ON DELETE CASCADE,
+  PRIMARY KEY (project_id, repo_id)
+) WITHOUT ROWID;
+
+-- Commits on the default branch. The day a commit counts on is its committer date (UTC).
+CREATE TABLE commits (
+  repo_id      INTEGER NOT NULL REFERENCES repos(id) ON DELETE CASCADE,
+  sha          TEXT NOT NULL,
+  committed_at TEXT NOT NULL,
+  authored_at  TEXT,
+  author_login TEXT,
+  author_type  TEXT,
+  author_email TEXT,
+  author_name  TEXT,
+  PRIMARY KEY (repo_id, sha)
+) WITHOUT ROWID;
+CREATE INDEX commits_by_day ON commits (repo_id, committed_at);
+
+-- Issues and pull requests (GitHub numbers them in one sequence per repo).
+CREATE TABLE issues (
+  repo_id      INTEGER NOT NULL REFERENCES repos(id) ON DELETE CASCADE,
+  number       INTEGER NOT NULL,
+  is_pull      INTEGER NOT NULL CHECK (is_pull IN (0, 1)),
+  author_login TEXT,
+  author_type  TEXT,
+  state        TEXT NOT NULL,
+  created_at   TEXT NOT NULL,
+  closed_at    TEXT,
+  merged_at    TEXT,
+  updated_at   TEXT NOT NULL,
+  PRIMARY KEY (repo_id, number)
+) WITHOUT ROWID;
+
+CREATE TABLE releases (
+  repo_id       INTEGER NOT NULL REFERENCES repos(id) ON DELETE CASCADE,
+  release_id    INTEGER NOT NULL,
+  tag_name      TEXT NOT NULL,
+  name          TEXT,
+  is_draft      INTEGER NOT NULL CHECK (is_draft IN (0, 1)),
+  is_prerelease INTEGER NOT NULL CHECK (is_prerelease IN (0, 1)),
+  created_at    TEXT,
+  published_at  TEXT,
+  PRIMARY KEY (repo_id, release_id)
+) WITHOUT ROWID;
+
+-- Current cumulative download count of each release asset (what GitHub says now).
+CREATE TABLE release_assets (
+  repo_id        INTEGER NOT NULL REFERENCES repos(id) ON DELETE CASCADE,
+  asset_id       INTEGER NOT NULL,
+  release_id     INTEGER NOT NULL,
+  name           TEXT NOT NULL,
+  download_count INTEGER NOT NULL,
+  updated_at     TEXT,
+  PRIMARY KEY (repo_id, asset_id)
+) WITHOUT ROWID;
+
+-- One snapshot of counts per repo per UTC day; a second collect on the same day replaces it.
+-- NULL means the source did not say (never a fake 0).
+CREATE TABLE repo_snapshots (
+  repo_id           INTEGER NOT NULL REFERENCES repos(id) ON DELETE CASCADE,
+  day               TEXT NOT NULL,
+  taken_at          TEXT NOT NULL,
+  stars             INTEGER NOT NULL,
+  forks             INTEGER,
+  watchers          INTEGER,
+  open_issues       INTEGER,
+  open_prs          INTEGER,
+  releases          INTEGER,
+  release_downloads INTEGER,
+  PRIMARY KEY (repo_id, day)
+) WITHOUT ROWID;
+
+-- What has been collected, per repo and stream: the resume cursor of a crawl in progress,
+-- the first day from which the stream is complete, and the instant up to which it is complete.
+CREATE TABLE sync_state (
+  repo_id      INTEGER NOT NULL REFERENCES repos(id) ON DELETE CASCADE,
+  stream       TEXT NOT NULL CHECK (stream IN ('commits', 'issues', 'releases', 'stars')),
+  covered_from TEXT,
+  synced_to    TEXT,
+  cursor       TEXT,
+  updated_at   TEXT NOT NULL,
+  PRIMARY KEY (repo_id, stream)
+) WITHOUT ROWID;
+
+-- Validators for conditional requests. `scope` separates identities (GitHub varies on
+-- Authorization); it is a short hash, never a token.
+CREATE TABLE http_cache (
+  url        TEXT NOT NULL,
+  scope      TEXT NOT NULL,
+  etag       TEXT,
+  last_modified TEXT,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (url, scope)
+) WITHOUT ROWID;
+
+CREATE TABLE runs (
+  id          INTEGER PRIMARY KEY,
+  kind        TEXT NOT NULL CHECK (kind IN ('collect', 'backfill', 'score')),
+  trigger     TEXT NOT NULL DEFAULT 'cli',
+  started_at  TEXT NOT NULL,
+  finished_at TEXT,
+  status      TEXT NOT NULL DEFAULT 'running'
+              CHECK (status IN ('running', 'ok', 'partial', 'failed', 'interrupted')),
+  requests    INTEGER NOT NULL DEFAULT 0,
+  points      INTEGER NOT NULL DEFAULT 0,
+  error       TEXT,
+  pid         INTEGER
+);
+
+-- Outcome of one run for one target (a repo `owner/name`, or a package `registry:name`).
+CREATE TABLE run_targets (
+  run_id   INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  target   TEXT NOT NULL,
+  outcome  TEXT NOT NULL CHECK (outcome IN ('ok', 'failed', 'gone', 'blocked', 'empty', 'skipped')),
+  error    TEXT,
+  requests INTEGER NOT NULL DEFAULT 0,
+  points   INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (run_id, target)
+) WITHOUT ROWID;
+
+-- Last rate-limit budget seen per resource.
+CREATE TABLE rate_limits (
+  resource    TEXT NOT NULL,
+  token       TEXT NOT NULL,
+  quota       INTEGER NOT NULL,
+  remaining   INTEGER NOT NULL,
+  reset_at    TEXT NOT NULL,
+  observed_at TEXT NOT NULL,
+  PRIMARY KEY (resource, token)
+) WITHOUT ROWID;
+
+-- The models as last scored: a change of params_hash re-scores the model's whole history.
+CREATE TABLE models (
+  name        TEXT PRIMARY KEY,
+  params_hash TEXT NOT NULL,
+  params      TEXT NOT NULL,
+  updated_at  TEXT NOT NULL
+);
+
+-- f = alpha*B + beta*C + gamma*D with B = k*ln(1+A), C = m*N, D = n*U.
+-- A part is NULL when its inputs are unknown; `missing` then names what is missing and f is NULL.
+CREATE TABLE scores (
+  project_id   INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  model        TEXT NOT NULL REFERENCES models(name) ON DELETE CASCADE,
+  day          TEXT NOT NULL,
+  params_hash  TEXT NOT NULL,
+  activity     REAL,
+  contributors INTEGER,
+  users        REAL,
+  b            REAL,
+  c            REAL,
+  d            REAL,
+  f            REAL,
+  complete     INTEGER NOT NULL CHECK (complete IN (0, 1)),
+  missing      TEXT,
+  computed_at  TEXT NOT NULL,
+  PRIMARY KEY (project_id, model, day)
+) WITHOUT ROWID;

@@ -1,0 +1,65 @@
+/**
+ * The few error classes of oss-pulse. Each names the operation that failed; the CLI entry
+ * alone maps them to exit codes.
+ */
+
+/** Bad configuration or bad usage: exit 2, nothing written. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+  constructor(readonly problems: string[]) {
+    super(problems.join("\n"));
+  }
+}
+
+/** A transient failure of a remote host: 429, 5xx, network, timeout. Worth trying again later. */
+export class HostError extends Error {
+  override name = "HostError";
+  constructor(
+    message: string,
+    readonly host: string,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A response that does not have the shape we read: nothing from it is written. */
+export class ResponseShapeError extends Error {
+  override name = "ResponseShapeError";
+  constructor(
+    readonly source: string,
+    readonly issues: string[],
+  ) {
+    super(`${source}: unexpected response: ${issues.join("; ")}`);
+  }
+}
+
+export type UnavailableReason = "gone" | "blocked" | "empty";
+
+/** A repository or package that cannot be collected for a lasting reason (404, 451, 409). */
+export class UnavailableError extends Error {
+  override name = "UnavailableError";
+  constructor(
+    readonly target: string,
+    readonly reason: UnavailableReason,
+    detail: string,
+  ) {
+    super(`${target}: ${reason}: ${detail}`);
+  }
+}
+
+/** Credentials rejected (401) or missing where required: no retry. */
+export class AuthError extends Error {
+  override name = "AuthError";
+}
+
+/** Anything else the program cannot go on from (database refused, lease held, ...). */
+export class FatalError extends Error {
+  override name = "FatalError";
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

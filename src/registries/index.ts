@@ -1,0 +1,17 @@
+import type { RegistryCollector } from "./types.js";
+
+/** Every registry collector oss-pulse has: one line each. A test checks this list against the folders. */
+export const collectors = [] as const satisfies readonly RegistryCollector[];
+
+export type RegistryId = (typeof collectors)[number]["id"];
+export const registryIds: string[] = collectors.map((c: RegistryCollector) => c.id);
+
+export function getCollector(id: string): RegistryCollector | undefined {
+  return (collectors as readonly RegistryCollector[]).find((c) => c.id === id);
+}
+
+export function packageNameProblem(registry: string, name: string): string | null {
+  const collector = getCollector(registry);
+  if (!collector) return `unknown registry "${registry}"`;
+  return collector.nameProblem(name);
+}

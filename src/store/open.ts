@@ -1,0 +1,66 @@
+import Database from "better-sqlite3";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { FatalError, errorMessage } from "../errors.js";
+import { migrate } from "./migrate.js";
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  /** Create the file (mode 0600) and apply migrations when needed. Default true. */
+  create?: boolean;
+  readonly?: boolean;
+  busyTimeoutMs?: number;
+}
+
+const SQLITE_MAGIC = "SQLite format 3\0";
+
+/**
+ * Opens the database with the pragmas oss-pulse relies on and brings its schema up to date.
+ * A file that is not an SQLite database is refused and never overwritten.
+ */
+export function openDb(path: string, options: OpenOptions = {}): Db {
+  const create = options.create ?? true;
+  const exists = path === ":memory:" || existsSync(path);
+  if (!exists) {
+    if (!create) throw new FatalError(`database ${path} does not exist: run 'oss-pulse init' first`);
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    // SQLite gives -wal and -shm the mode of the main file: create it owner-only first.
+    closeSync(openSync(path, "wx", 0o600));
+  } else if (path !== ":memory:") {
+    assertSqliteFile(path);
+  }
+  let db: Db;
+  try {
+    db = new Database(path, { readonly: options.readonly ?? false, timeout: options.busyTimeoutMs ?? 5000 });
+  } catch (error) {
+    throw new FatalError(`cannot open database ${path}: ${errorMessage(error)}`);
+  }
+  try {
+    if (!options.readonly) {
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = NORMAL");
+      db.pragma("journal_size_limit = 67108864");
+    }
+    db.pragma("foreign_keys = ON");
+    if (!options.readonly) migrate(db);
+  } catch (error) {
+    db.close();
+    if (error instanceof FatalError) throw error;
+    throw new FatalError(`database ${path}: ${errorMessage(error)}`);
+  }
+  return db;
+}
+
+function assertSqliteFile(path: string): void {
+  const header = readFileSync(path).subarray(0, 16).toString("latin1");
+  if (header.length === 0) return; // an empty file (pre-created) becomes a database
+  if (header !== SQLITE_MAGIC) {
+    throw new FatalError(`${path} is not an SQLite database; refusing to touch it`);
+  }
+}
+
+/** better-sqlite3 runs synchronously: one immediate transaction takes the write lock up front. */
+export function inTransaction<T>(db: Db, work: () => T): T {
+  return db.transaction(work).immediate();
+}

@@ -1,0 +1,65 @@
+/** A UTC calendar day, 'YYYY-MM-DD'. */
+export type Day = string;
+
+const DAY_MS = 86_400_000;
+const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+export function isDay(value: string): value is Day {
+  if (!DAY_RE.test(value)) return false;
+  const parsed = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
+}
+
+export function dayOf(instant: Date | string): Day {
+  const date = typeof instant === "string" ? new Date(instant) : instant;
+  return date.toISOString().slice(0, 10);
+}
+
+export function addDays(day: Day, n: number): Day {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Whole days from `a` to `b` (b - a). */
+export function daysBetween(a: Day, b: Day): number {
+  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY_MS);
+}
+
+/** Every day from `from` to `to`, both included; empty when from > to. */
+export function dayRange(from: Day, to: Day): Day[] {
+  const days: Day[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) days.push(d);
+  return days;
+}
+
+export function startOfDay(day: Day): Date {
+  return new Date(`${day}T00:00:00Z`);
+}
+
+/** Normalises any ISO-8601 instant to the canonical UTC form stored in the database. */
+export function toIso(instant: Date | string): string {
+  const date = typeof instant === "string" ? new Date(instant) : instant;
+  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+export function minDay(a: Day | null | undefined, b: Day | null | undefined): Day | null {
+  if (!a) return b ?? null;
+  if (!b) return a;
+  return a < b ? a : b;
+}
+
+export type Sleep = (ms: number) => Promise<void>;
+export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The clock every job takes as an argument, so tests can pin "now". */
+export type Clock = () => Date;
+export const systemClock: Clock = () => new Date();
+
+/** OSS_PULSE_NOW pins the clock for reproducible runs (tests, demos); it must be ISO-8601. */
+export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Clock {
+  const pinned = env.OSS_PULSE_NOW;
+  if (!pinned) return systemClock;
+  const at = new Date(pinned);
+  if (Number.isNaN(at.getTime())) throw new Error(`OSS_PULSE_NOW is not an ISO-8601 instant`);
+  const offset = at.getTime() - Date.now();
+  return () => new Date(Date.now() + offset);
+}
