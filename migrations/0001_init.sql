@@ -102,6 +102,16 @@ CREATE TABLE repo_snapshots (
   PRIMARY KEY (repo_id, day)
 ) WITHOUT ROWID;
 
+-- Stars given on each day that are still present today, from GET /stargazers/history
+-- ("retained stars"). Unstars are invisible here: it is not the star count of a past day.
+-- The daily snapshots above are the truth from the day tracking starts.
+CREATE TABLE star_history (
+  repo_id     INTEGER NOT NULL REFERENCES repos(id) ON DELETE CASCADE,
+  day         TEXT NOT NULL,
+  stars_added INTEGER NOT NULL,
+  PRIMARY KEY (repo_id, day)
+) WITHOUT ROWID;
+
 -- What has been collected, per repo and stream: the resume cursor of a crawl in progress,
 -- the first day from which the stream is complete, and the instant up to which it is complete.
 CREATE TABLE sync_state (
@@ -183,8 +193,65 @@ CREATE TABLE scores (
   c            REAL,
   d            REAL,
   f            REAL,
+  -- share of f from each part: alpha*B/f, beta*C/f, gamma*D/f (NULL when f is NULL or 0)
+  b_share      REAL,
+  c_share      REAL,
+  d_share      REAL,
   complete     INTEGER NOT NULL CHECK (complete IN (0, 1)),
   missing      TEXT,
   computed_at  TEXT NOT NULL,
   PRIMARY KEY (project_id, model, day)
 ) WITHOUT ROWID;
+
+-- Views for analysts ----------------------------------------------------------------------
+
+-- Events per repo per UTC day, by kind, as A(x) counts them (drafts excluded, PRs merged only).
+CREATE VIEW daily_repo_activity AS
+SELECT repo_id, day,
+       SUM(kind = 'commit')        AS commits,
+       SUM(kind = 'issue_opened')  AS issues_opened,
+       SUM(kind = 'issue_closed')  AS issues_closed,
+       SUM(kind = 'pr_opened')     AS prs_opened,
+       SUM(kind = 'pr_merged')     AS prs_merged,
+       SUM(kind = 'release')       AS releases
+FROM (
+  SELECT repo_id, substr(committed_at, 1, 10) AS day, 'commit' AS kind FROM commits
+  UNION ALL SELECT repo_id, substr(created_at, 1, 10), 'issue_opened' FROM issues WHERE is_pull = 0
+  UNION ALL SELECT repo_id, substr(closed_at, 1, 10), 'issue_closed' FROM issues WHERE is_pull = 0 AND closed_at IS NOT NULL
+  UNION ALL SELECT repo_id, substr(created_at, 1, 10), 'pr_opened' FROM issues WHERE is_pull = 1
+  UNION ALL SELECT repo_id, substr(merged_at, 1, 10), 'pr_merged' FROM issues WHERE is_pull = 1 AND merged_at IS NOT NULL
+  UNION ALL SELECT repo_id, substr(published_at, 1, 10), 'release' FROM releases WHERE is_draft = 0 AND published_at IS NOT NULL
+)
+GROUP BY repo_id, day;
+
+-- The same per project (a repo in two projects counts in both).
+CREATE VIEW daily_project_activity AS
+SELECT p.name AS project, a.day,
+       SUM(a.commits) AS commits, SUM(a.issues_opened) AS issues_opened,
+       SUM(a.issues_closed) AS issues_closed, SUM(a.prs_opened) AS prs_opened,
+       SUM(a.prs_merged) AS prs_merged, SUM(a.releases) AS releases
+FROM daily_repo_activity a
+JOIN project_repos pr ON pr.repo_id = a.repo_id
+JOIN projects p ON p.id = pr.project_id
+GROUP BY p.name, a.day;
+
+-- Daily star and fork counts per repo, from the daily snapshots.
+CREATE VIEW daily_repo_metrics AS
+SELECT r.full_name AS repo, s.day, s.stars, s.forks, s.watchers, s.open_issues, s.open_prs,
+       s.releases, s.release_downloads, s.taken_at
+FROM repo_snapshots s JOIN repos r ON r.id = s.repo_id;
+
+-- Every score with its parts and each part's share of f.
+CREATE VIEW score_history AS
+SELECT p.name AS project, s.model, s.day, s.f,
+       s.activity AS a, s.contributors AS n, s.users AS u,
+       s.b, s.c, s.d,
+       s.b_share, s.c_share, s.d_share,
+       s.complete, s.missing, s.params_hash, s.computed_at
+FROM scores s JOIN projects p ON p.id = s.project_id;
+
+-- The newest day scored for each project and model.
+CREATE VIEW latest_scores AS
+SELECT h.* FROM score_history h
+WHERE h.day = (SELECT MAX(s2.day) FROM scores s2 JOIN projects p2 ON p2.id = s2.project_id
+               WHERE p2.name = h.project AND s2.model = h.model);

@@ -1,1 +1,45 @@
-console.log("oss-pulse");
+#!/usr/bin/env node
+import { Command, CommanderError } from "commander";
+import { AuthError, ConfigError, FatalError, errorMessage } from "../errors.js";
+import { redact } from "../util/secrets.js";
+import { registerCollect } from "./commands/collect.js";
+import { registerInit } from "./commands/init.js";
+import { registerScore } from "./commands/score.js";
+
+const program = new Command("oss-pulse")
+  .description("Track open-source projects on GitHub and package registries, and score their strategy over time.")
+  .option("-c, --config <file>", "config file (default config/oss-pulse.yaml, else the shipped example)")
+  .option("--db <file>", "SQLite database (default: the config's `database`)")
+  .option("--json", "machine-readable output")
+  .option("--log-format <format>", "human or json log lines on stderr (default: human on a TTY)")
+  .option("-q, --quiet", "only warnings and errors in the log")
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+registerInit(program);
+registerCollect(program);
+registerScore(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = exitCodeFor(error);
+}
+
+/** Exit codes are chosen here only: 0 ok, 1 runtime failure, 2 bad usage or bad config. */
+function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) {
+    if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0) return 0;
+    return 2;
+  }
+  if (error instanceof ConfigError) {
+    for (const line of error.problems) process.stderr.write(`${redact(line)}\n`);
+    return 2;
+  }
+  const prefix = error instanceof FatalError || error instanceof AuthError ? "" : "unexpected error: ";
+  process.stderr.write(`oss-pulse: ${prefix}${redact(errorMessage(error))}\n`);
+  if (!(error instanceof FatalError) && !(error instanceof AuthError) && process.env.OSS_PULSE_DEBUG && error instanceof Error) {
+    process.stderr.write(`${redact(error.stack ?? "")}\n`);
+  }
+  return 1;
+}

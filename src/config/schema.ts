@@ -62,6 +62,7 @@ const githubSchema = z
     timeoutMs: z.number().int().min(100).max(600_000).default(30_000).describe("per-attempt request timeout"),
     concurrency: z.number().int().min(1).max(16).default(4).describe("repositories collected at once"),
     userAgent: z.string().min(1).default("oss-pulse").describe("User-Agent sent to GitHub"),
+    retryBaseMs: z.number().int().min(0).max(60_000).default(1000).describe("base of retry back-off and rate-limit waits, in ms per second of wait"),
   })
   .prefault({});
 

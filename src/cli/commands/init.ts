@@ -1,0 +1,24 @@
+import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Command } from "commander";
+import { DEFAULT_CONFIG_PATH, EXAMPLE_CONFIG_PATH } from "../../config/load.js";
+import { openDb } from "../../store/open.js";
+import { type GlobalOptions, loadSettings } from "../runtime.js";
+
+export function registerInit(program: Command): void {
+  program
+    .command("init")
+    .description("create the database (migrations) and, if absent, config/oss-pulse.yaml from the example")
+    .action(() => {
+      const options = program.opts<GlobalOptions>();
+      const target = options.config ?? DEFAULT_CONFIG_PATH;
+      if (!existsSync(target)) {
+        mkdirSync(dirname(target), { recursive: true });
+        copyFileSync(EXAMPLE_CONFIG_PATH, target);
+        process.stdout.write(`wrote ${target} (edit it to choose your projects)\n`);
+      }
+      const settings = loadSettings({ ...options, config: target });
+      openDb(settings.dbPath).close();
+      process.stdout.write(`database ready: ${settings.dbPath}\n`);
+    });
+}

@@ -1,0 +1,138 @@
+import type { Command } from "commander";
+import { ConfigError } from "../../errors.js";
+import { score } from "../../jobs/score.js";
+import type { Db } from "../../store/open.js";
+import { isDay } from "../../util/time.js";
+import { fixed, formatCsv, formatTable, percent } from "../output.js";
+import { type GlobalOptions, openRuntime } from "../runtime.js";
+
+interface ScoreOptions {
+  project?: string[];
+  model?: string[];
+  allModels?: boolean;
+  from?: string;
+  to?: string;
+  all?: boolean;
+  format: "table" | "csv" | "json";
+  compute: boolean;
+}
+
+interface ScoreRow {
+  project: string;
+  model: string;
+  day: string;
+  f: number | null;
+  a: number | null;
+  n: number | null;
+  u: number | null;
+  b: number | null;
+  c: number | null;
+  d: number | null;
+  b_share: number | null;
+  c_share: number | null;
+  d_share: number | null;
+  complete: number;
+  missing: string | null;
+}
+
+export function registerScore(program: Command): void {
+  program
+    .command("score")
+    .description("evaluate the models and print scores with their parts (latest day by default)")
+    .option("-p, --project <name...>", "only these projects")
+    .option("-m, --model <name...>", "these models (default: the default model)")
+    .option("--all-models", "every model in the config")
+    .option("--from <day>", "first day to print (YYYY-MM-DD)")
+    .option("--to <day>", "last day to print (YYYY-MM-DD)")
+    .option("--all", "print the whole history")
+    .option("--format <format>", "table, csv or json", "table")
+    .option("--no-compute", "print stored scores without evaluating again")
+    .action((opts: ScoreOptions) => {
+      const global = program.opts<GlobalOptions>();
+      const format = global.json ? "json" : opts.format;
+      const problems: string[] = [];
+      if (!["table", "csv", "json"].includes(format)) problems.push(`--format: must be table, csv or json`);
+      for (const [flag, value] of [["--from", opts.from], ["--to", opts.to]] as const) {
+        if (value !== undefined && !isDay(value)) problems.push(`${flag}: must be a day YYYY-MM-DD, got ${JSON.stringify(value)}`);
+      }
+      if (problems.length > 0) throw new ConfigError(problems);
+      const rt = openRuntime(global);
+      try {
+        const projects = checkNames("--project", opts.project, rt.config.projects.map((p) => p.name));
+        const modelNames = opts.allModels
+          ? rt.config.models.map((m) => m.name)
+          : (checkNames("--model", opts.model, rt.config.models.map((m) => m.name)) ?? [rt.config.defaultModel ?? rt.config.models[0]!.name]);
+        if (opts.compute) {
+          const summary = score(rt, projects ? { projects } : {});
+          if (summary.rescored.length > 0) rt.log.info(`parameters changed: re-scored ${summary.rescored.join(", ")}`);
+        }
+        const rows = readScores(rt.db, {
+          projects: projects ?? rt.config.projects.map((p) => p.name),
+          models: modelNames,
+          from: opts.all ? null : (opts.from ?? null),
+          to: opts.all ? null : (opts.to ?? null),
+          latestOnly: !opts.all && opts.from === undefined && opts.to === undefined,
+        });
+        process.stdout.write(`${render(rows, format as ScoreOptions["format"])}\n`);
+      } finally {
+        rt.close();
+      }
+    });
+}
+
+function checkNames(flag: string, given: string[] | undefined, known: string[]): string[] | undefined {
+  if (!given) return undefined;
+  const unknown = given.filter((g) => !known.includes(g));
+  if (unknown.length > 0) throw new ConfigError(unknown.map((u) => `${flag}: no such name "${u}" in the config`));
+  return given;
+}
+
+function readScores(db: Db, q: { projects: string[]; models: string[]; from: string | null; to: string | null; latestOnly: boolean }): ScoreRow[] {
+  const source = q.latestOnly ? "latest_scores" : "score_history";
+  return db
+    .prepare(
+      `SELECT project, model, day, f, a, n, u, b, c, d, b_share, c_share, d_share, complete, missing FROM ${source}
+       WHERE project IN (SELECT value FROM json_each(@projects)) AND model IN (SELECT value FROM json_each(@models))
+         AND (@from IS NULL OR day >= @from) AND (@to IS NULL OR day <= @to)
+       ORDER BY project, model, day`,
+    )
+    .all({ projects: JSON.stringify(q.projects), models: JSON.stringify(q.models), from: q.from, to: q.to }) as ScoreRow[];
+}
+
+function render(rows: ScoreRow[], format: ScoreOptions["format"]): string {
+  if (format === "json") {
+    return JSON.stringify(
+      rows.map((r) => ({ ...r, complete: r.complete === 1, missing: r.missing ? r.missing.split(",") : [] })),
+      null,
+      2,
+    );
+  }
+  const headers = ["project", "model", "day", "f", "a", "n", "u", "b", "c", "d", "b_share", "c_share", "d_share", "complete", "missing"];
+  if (format === "csv") {
+    return formatCsv(headers, rows.map((r) => [r.project, r.model, r.day, r.f, r.a, r.n, r.u, r.b, r.c, r.d, r.b_share, r.c_share, r.d_share, r.complete, r.missing]));
+  }
+  if (rows.length === 0) return "no scores yet: run 'oss-pulse collect' first";
+  return formatTable(
+    ["project", "model", "day", "f", "B share", "C share", "D share", "A", "N", "U", "status"],
+    rows.map((r) => [
+      r.project,
+      r.model,
+      r.day,
+      fixed(r.f),
+      percent(r.b_share),
+      percent(r.c_share),
+      percent(r.d_share),
+      fixed(r.a, 0),
+      r.n,
+      fixed(r.u, 0),
+      r.complete ? "complete" : `missing ${summarizeMissing(r.missing)}`,
+    ]),
+  );
+}
+
+function summarizeMissing(missing: string | null): string {
+  if (!missing) return "";
+  const parts = missing.split(",");
+  const kinds = [...new Set(parts.map((p) => p.split(":")[0]))];
+  return `${kinds.join("+")} (${parts.length})`;
+}

@@ -1,0 +1,24 @@
+/** Minimal aligned text tables and CSV for command output. */
+export function formatTable(headers: string[], rows: (string | number | null)[][]): string {
+  const cells = [headers, ...rows.map((r) => r.map((c) => (c === null ? "-" : String(c))))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? "").length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
+  return [line(cells[0]!), line(widths.map((w) => "-".repeat(w))), ...cells.slice(1).map(line)].join("\n");
+}
+
+export function formatCsv(headers: string[], rows: (string | number | null)[][]): string {
+  const esc = (v: string | number | null) => {
+    if (v === null) return "";
+    const s = String(v);
+    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return [headers.join(","), ...rows.map((r) => r.map(esc).join(","))].join("\n");
+}
+
+export function fixed(value: number | null, digits = 2): string | null {
+  return value === null ? null : value.toFixed(digits);
+}
+
+export function percent(value: number | null): string | null {
+  return value === null ? null : `${Math.round(value * 100)}%`;
+}

@@ -1,0 +1,381 @@
+import { retry } from "@octokit/plugin-retry";
+import { throttling } from "@octokit/plugin-throttling";
+import { RequestError } from "@octokit/request-error";
+import { Octokit } from "@octokit/rest";
+import { createHash } from "node:crypto";
+import type { z } from "zod";
+import { HostError, ResponseShapeError } from "../errors.js";
+import { redact, tokenLabel } from "../util/secrets.js";
+import { type Sleep, realSleep } from "../util/time.js";
+import { Accounting } from "./accounting.js";
+import { classifyError, isPageTooBig } from "./errors.js";
+import { SNAPSHOT_BATCH_SIZE, snapshotBatchQuery } from "./queries.js";
+import { RateLimitNode, RepoResponse, RepoSnapshotNode, StarWeek } from "./schemas.js";
+
+const GitHubOctokit = Octokit.plugin(retry, throttling);
+type GitHubOctokit = InstanceType<typeof GitHubOctokit>;
+
+export interface ConditionalCache {
+  get(url: string, scope: string): string | undefined;
+}
+
+export interface GitHubClientOptions {
+  apiUrl: string;
+  graphqlUrl?: string;
+  tokens: string[];
+  userAgent: string;
+  timeoutMs: number;
+  graphql: "auto" | "always" | "never";
+  /** Base of the retry back-off, in ms (GitHub's guidance: seconds). Tests set it near 0. */
+  retryBaseMs?: number;
+  /** Longest wait for a rate-limit reset before giving up on a request, in seconds. */
+  maxRateLimitWaitSec?: number;
+  cache?: ConditionalCache;
+  sleep?: Sleep;
+  now?: () => Date;
+  warn?: (message: string) => void;
+}
+
+/** One page of a REST list, validated. `etag` is to be stored with the page's rows. */
+export interface ListPage<T> {
+  items: T[];
+  /** The request as sent, relative to the API base: the key for conditional requests. */
+  url: string;
+  /** The next page, relative to the API base; null on the last page. */
+  next: string | null;
+  etag: string | null;
+  scope: string;
+  notModified: boolean;
+}
+
+export interface SnapshotResult {
+  fullName: string;
+  node?: RepoSnapshotNode;
+  error?: Error;
+}
+
+const MIN_PAGE = 25;
+
+/**
+ * The one GitHub client the collectors use: throttling, retries, per-attempt timeouts,
+ * conditional requests, GraphQL batching, and accounting of requests and points.
+ * Tokens are held here only; nothing it throws or logs contains them.
+ */
+export class GitHubClient {
+  readonly accounting = new Accounting();
+  readonly apiUrl: string;
+  private readonly instances: { octokit: GitHubOctokit; label: string; authorized: boolean }[];
+  private readonly graphqlPath: string;
+  private readonly sleep: Sleep;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: GitHubClientOptions) {
+    this.apiUrl = options.apiUrl.replace(/\/+$/, "");
+    this.graphqlPath = options.graphqlUrl ?? defaultGraphqlUrl(this.apiUrl);
+    this.sleep = options.sleep ?? realSleep;
+    this.now = options.now ?? (() => new Date());
+    const tokens = options.tokens.length > 0 ? options.tokens : [undefined];
+    this.instances = tokens.map((token, index) => {
+      const label = tokenLabel(index, token);
+      return { octokit: this.createOctokit(token, label), label, authorized: token !== undefined };
+    });
+  }
+
+  get authorized(): boolean {
+    return this.instances[0]?.authorized ?? false;
+  }
+
+  /** GraphQL needs a token; `always` without one is a config problem caught at start-up. */
+  get usesGraphql(): boolean {
+    if (this.options.graphql === "never") return false;
+    return this.authorized;
+  }
+
+  private createOctokit(token: string | undefined, label: string): GitHubOctokit {
+    const base = this.options.retryBaseMs ?? 1000;
+    const maxWait = this.options.maxRateLimitWaitSec ?? 900;
+    const warn = (message: string) => this.options.warn?.(redact(message));
+    const octokit = new GitHubOctokit({
+      ...(token ? { auth: token } : {}),
+      baseUrl: this.apiUrl,
+      userAgent: this.options.userAgent,
+      log: { debug: () => {}, info: () => {}, warn, error: warn },
+      request: { fetch: this.meteredFetch(label) },
+      // 403/429 belong to the throttler, 409 (empty repository) is an answer, not a fault.
+      retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451], retries: 3, retryAfterBaseValue: base },
+      throttle: {
+        retryAfterBaseValue: base,
+        fallbackSecondaryRateRetryAfter: 60,
+        onRateLimit: (after: number, opts: { method: string; url: string }, _o: unknown, retryCount: number) => {
+          warn(`GitHub primary rate limit on ${opts.method} ${opts.url}; retry in ${after}s`);
+          return retryCount < 1 && after <= maxWait;
+        },
+        onSecondaryRateLimit: (after: number, opts: { method: string; url: string }, _o: unknown, retryCount: number) => {
+          warn(`GitHub secondary rate limit on ${opts.method} ${opts.url}; retry in ${after}s`);
+          return retryCount < 3 && after <= maxWait;
+        },
+      },
+    });
+    // A 403/429 with retry-after that the throttler does not recognise (the legacy "abuse
+    // detection" message, a generic 429) is still a rate limit: wait as told, then retry.
+    octokit.hook.wrap("request", async (request, options) => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await request(options);
+        } catch (error) {
+          const wait = unrecognisedRetryAfter(error);
+          if (wait === null || attempt >= 2 || wait > maxWait) throw error;
+          warn(`GitHub asked to retry ${options.method} ${options.url} after ${wait}s`);
+          await this.sleep(wait * base);
+        }
+      }
+    });
+    return octokit;
+  }
+
+  /** Every attempt passes here: a fresh timeout each, and the accounting. */
+  private meteredFetch(label: string): typeof fetch {
+    return async (input, init) => {
+      const timeout = AbortSignal.timeout(this.options.timeoutMs);
+      const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+      const response = await fetch(input, { ...init, signal });
+      this.accounting.observe(label, response.headers, this.now());
+      this.accounting.count(1, await pointsOf(response, label !== "anonymous"));
+      return response;
+    };
+  }
+
+  /** The instance to use for a target: stable per target (so conditional requests hit), unless its budget runs low. */
+  private pick(target: string): { octokit: GitHubOctokit; label: string } {
+    if (this.instances.length === 1) return this.instances[0]!;
+    const preferred = this.instances[hashIndex(target, this.instances.length)]!;
+    if (this.accounting.remaining(preferred.label) > 100) return preferred;
+    return [...this.instances].sort((a, b) => this.accounting.remaining(b.label) - this.accounting.remaining(a.label))[0]!;
+  }
+
+  async getRepo(fullName: string): Promise<RepoResponse> {
+    const { octokit } = this.pick(fullName);
+    const [owner, repo] = fullName.split("/") as [string, string];
+    try {
+      const response = await octokit.request("GET /repos/{owner}/{repo}", { owner, repo });
+      return parse(RepoResponse, response.data, `GET /repos/${fullName}`);
+    } catch (error) {
+      throw classifyError(error, fullName, `GET /repos/${fullName}`);
+    }
+  }
+
+  /** Counts with the `per_page=1` + Link rel="last" idiom (one request, no items read). */
+  async countOpenPulls(fullName: string): Promise<number> {
+    const { octokit } = this.pick(fullName);
+    const [owner, repo] = fullName.split("/") as [string, string];
+    try {
+      const response = await octokit.request("GET /repos/{owner}/{repo}/pulls", { owner, repo, state: "open", per_page: 1 });
+      const last = /[?&]page=(\d+)>; rel="last"/.exec(response.headers.link ?? "");
+      if (last) return Number(last[1]);
+      return Array.isArray(response.data) ? response.data.length : 0;
+    } catch (error) {
+      throw classifyError(error, fullName, `GET /repos/${fullName}/pulls`);
+    }
+  }
+
+  /** Snapshots of many repos through GraphQL aliases; one failing repo does not fail the batch. */
+  async snapshots(fullNames: string[]): Promise<SnapshotResult[]> {
+    const results: SnapshotResult[] = [];
+    for (let start = 0; start < fullNames.length; start += SNAPSHOT_BATCH_SIZE) {
+      results.push(...(await this.snapshotBatch(fullNames.slice(start, start + SNAPSHOT_BATCH_SIZE))));
+    }
+    return results;
+  }
+
+  private async snapshotBatch(fullNames: string[]): Promise<SnapshotResult[]> {
+    const { octokit } = this.pick(fullNames[0] ?? "");
+    const variables: Record<string, string> = {};
+    fullNames.forEach((name, i) => {
+      const [owner, repo] = name.split("/") as [string, string];
+      variables[`o${i}`] = owner;
+      variables[`n${i}`] = repo;
+    });
+    let data: Record<string, unknown>;
+    let errors: { type?: string; path?: (string | number)[]; message: string }[] = [];
+    try {
+      const response = await octokit.request(`POST ${this.graphqlPath}`, {
+        query: snapshotBatchQuery(fullNames.length),
+        variables,
+      });
+      const body = response.data as { data?: Record<string, unknown> | null; errors?: typeof errors };
+      if (typeof body !== "object" || body === null) throw new ResponseShapeError("POST /graphql", ["body is not JSON"]);
+      data = body.data ?? {};
+      errors = body.errors ?? [];
+    } catch (error) {
+      const failure = classifyError(error, "graphql", "POST /graphql (snapshots)");
+      return fullNames.map((fullName) => ({ fullName, error: failure }));
+    }
+    const rate = RateLimitNode.safeParse(data.rateLimit);
+    if (rate.success) this.accounting.count(0, Math.max(0, rate.data.cost - 1));
+    return fullNames.map((fullName, i) => {
+      const node = data[`r${i}`];
+      if (node === null || node === undefined) {
+        const problem = errors.find((e) => e.path?.[0] === `r${i}`);
+        const message = problem?.message ?? "no data returned";
+        const error =
+          problem?.type === "NOT_FOUND"
+            ? classifyError(new NotFound(message), fullName, "GraphQL repository")
+            : new HostError(`GraphQL repository ${fullName}: ${message}`, "github");
+        return { fullName, error };
+      }
+      try {
+        return { fullName, node: parse(RepoSnapshotNode, node, `GraphQL repository ${fullName}`) };
+      } catch (error) {
+        return { fullName, error: error as Error };
+      }
+    });
+  }
+
+  /**
+   * Pages of a REST list, starting at `start` (a path with query, relative to the API base).
+   * Sends the stored validator with each request; a 502/504 on a big page retries the same
+   * offset with a smaller page before failing with the endpoint and page named.
+   */
+  async *list<T>(target: string, start: string, schema: z.ZodType<T>): AsyncGenerator<ListPage<T>> {
+    const { octokit, label } = this.pick(target);
+    let url: string | null = start;
+    const seen = new Set<string>();
+    while (url !== null) {
+      if (seen.has(url)) throw new HostError(`GET ${url}: pagination repeats itself`, "github");
+      seen.add(url);
+      const page: ListPage<T> = await this.fetchPage(octokit, label, target, url, schema);
+      yield page;
+      url = page.next;
+    }
+  }
+
+  /** One page of a list at `url` (relative to the API base), for crawls that build their own URLs. */
+  page<T>(target: string, url: string, schema: z.ZodType<T>): Promise<ListPage<T>> {
+    const { octokit, label } = this.pick(target);
+    return this.fetchPage(octokit, label, target, url, schema);
+  }
+
+  private async fetchPage<T>(octokit: GitHubOctokit, label: string, target: string, url: string, schema: z.ZodType<T>): Promise<ListPage<T>> {
+    let current = url;
+    for (let attempt = 0; ; attempt++) {
+      const etag = this.options.cache?.get(current, label);
+      try {
+        const response = await octokit.request(`GET ${this.absolute(current)}`, {
+          headers: etag ? { "if-none-match": etag } : {},
+        });
+        if (typeof response.data === "string") {
+          throw new HostError(`GET ${current}: body is not JSON (${response.headers["content-type"] ?? "no content type"}, ${response.data.length} bytes)`, "github", response.status);
+        }
+        const items = parse(schemaArray(schema), response.data, `GET ${pathOnly(current)}`);
+        return {
+          items,
+          url: current,
+          next: this.nextOf(response.headers.link),
+          etag: response.headers.etag ?? null,
+          scope: label,
+          notModified: false,
+        };
+      } catch (error) {
+        if (error instanceof RequestError && error.status === 304) {
+          return { items: [], url: current, next: null, etag: etag ?? null, scope: label, notModified: true };
+        }
+        if (isPageTooBig(error)) {
+          const smaller = shrinkPage(current);
+          if (smaller) {
+            this.options.warn?.(`GET ${pathOnly(current)} failed with ${(error as RequestError).status}; retrying with smaller pages`);
+            current = smaller;
+            continue;
+          }
+        }
+        if (error instanceof HostError && attempt < 2) continue; // a non-JSON 200: try again
+        throw classifyError(error, target, `GET ${pathOnly(current)}${pageLabel(current)}`);
+      }
+    }
+  }
+
+  /** Star history: weekly rows, newest first (GET /repos/{o}/{r}/stargazers/history). */
+  starHistory(fullName: string, start?: string): AsyncGenerator<ListPage<StarWeek>> {
+    return this.list(fullName, start ?? `/repos/${fullName}/stargazers/history?per_page=30`, StarWeek);
+  }
+
+  private absolute(path: string): string {
+    return path.startsWith("http") ? path : `${this.apiUrl}${path}`;
+  }
+
+  /** Link rel="next", made relative to the API base so a stored cursor survives a base-URL change. */
+  private nextOf(link: string | undefined): string | null {
+    const match = /<([^>]+)>;\s*rel="next"/.exec(link ?? "");
+    if (!match?.[1]) return null;
+    const next = match[1];
+    if (next.startsWith(this.apiUrl)) return next.slice(this.apiUrl.length);
+    const parsed = new URL(next);
+    return `${parsed.pathname}${parsed.search}`;
+  }
+}
+
+class NotFound extends Error {
+  readonly status = 404;
+}
+
+export function defaultGraphqlUrl(apiUrl: string): string {
+  // GitHub Enterprise Server: REST at /api/v3, GraphQL at /api/graphql.
+  if (/\/api\/v3\/?$/.test(apiUrl)) return apiUrl.replace(/\/api\/v3\/?$/, "/api/graphql");
+  return `${apiUrl.replace(/\/+$/, "")}/graphql`;
+}
+
+function parse<T>(schema: z.ZodType<T>, data: unknown, source: string): T {
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  const issues = result.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`);
+  throw new ResponseShapeError(source, issues);
+}
+
+function schemaArray<T>(schema: z.ZodType<T>): z.ZodType<T[]> {
+  return (schema as unknown as z.ZodAny).array() as unknown as z.ZodType<T[]>;
+}
+
+async function pointsOf(response: Response, authorized: boolean): Promise<number> {
+  const resource = response.headers.get("x-ratelimit-resource");
+  if (resource === "graphql") return 1; // the batch's real cost is added from rateLimit.cost
+  if (response.status === 304 && authorized) return 0; // conditional hit: free when authorized
+  return 1;
+}
+
+function unrecognisedRetryAfter(error: unknown): number | null {
+  if (!(error instanceof RequestError)) return null;
+  if (error.status !== 403 && error.status !== 429) return null;
+  const headers = error.response?.headers ?? {};
+  const after = Number(headers["retry-after"]);
+  if (!Number.isFinite(after) || headers["retry-after"] === undefined) return null;
+  if (/\bsecondary rate\b/i.test(error.message) || headers["x-ratelimit-remaining"] === "0") return null;
+  return Math.max(0, Math.min(after, 3600));
+}
+
+function hashIndex(text: string, n: number): number {
+  return createHash("sha1").update(text).digest().readUInt32BE(0) % n;
+}
+
+function pathOnly(url: string): string {
+  return url.split("?")[0] ?? url;
+}
+
+function pageLabel(url: string): string {
+  const query = new URLSearchParams(url.split("?")[1] ?? "");
+  const page = query.get("page");
+  const size = query.get("per_page");
+  return page || size ? ` (page ${page ?? 1}, per_page ${size ?? 30})` : "";
+}
+
+/** The same offset with half the page size: page k of size s starts at item (k-1)s. */
+export function shrinkPage(url: string): string | null {
+  const [path, query = ""] = url.split("?");
+  const params = new URLSearchParams(query);
+  const size = Number(params.get("per_page") ?? 30);
+  if (size <= MIN_PAGE) return null;
+  const smaller = Math.max(MIN_PAGE, Math.floor(size / 2));
+  if (size % smaller !== 0) return null;
+  const page = Number(params.get("page") ?? 1);
+  params.set("per_page", String(smaller));
+  if (params.has("page") || page > 1) params.set("page", String((page - 1) * (size / smaller) + 1));
+  return `${path}?${params.toString()}`;
+}

@@ -1,0 +1,85 @@
+import { z } from "zod";
+
+// Only the fields oss-pulse reads. A response that lacks one is drift, reported by name.
+
+const actor = z.object({ login: z.string(), type: z.string().optional() }).nullable();
+
+export const RepoResponse = z.object({
+  id: z.number().int(),
+  full_name: z.string(),
+  default_branch: z.string().nullable().optional(),
+  created_at: z.string(),
+  stargazers_count: z.number().int(),
+  forks_count: z.number().int(),
+  subscribers_count: z.number().int().optional(),
+  open_issues_count: z.number().int(),
+});
+export type RepoResponse = z.infer<typeof RepoResponse>;
+
+export const CommitItem = z.object({
+  sha: z.string(),
+  commit: z.object({
+    author: z.object({ name: z.string().nullable().optional(), email: z.string().nullable().optional(), date: z.string().optional() }).nullable(),
+    committer: z.object({ date: z.string() }),
+  }),
+  author: actor,
+});
+export type CommitItem = z.infer<typeof CommitItem>;
+
+export const IssueItem = z.object({
+  number: z.number().int(),
+  state: z.string(),
+  user: actor,
+  created_at: z.string(),
+  updated_at: z.string(),
+  closed_at: z.string().nullable(),
+  pull_request: z.object({ merged_at: z.string().nullable().optional() }).optional(),
+});
+export type IssueItem = z.infer<typeof IssueItem>;
+
+export const ReleaseItem = z.object({
+  id: z.number().int(),
+  tag_name: z.string(),
+  name: z.string().nullable(),
+  draft: z.boolean(),
+  prerelease: z.boolean(),
+  created_at: z.string().nullable().optional(),
+  published_at: z.string().nullable(),
+  assets: z.array(
+    z.object({
+      id: z.number().int(),
+      name: z.string(),
+      download_count: z.number().int(),
+      updated_at: z.string().nullable().optional(),
+    }),
+  ),
+});
+export type ReleaseItem = z.infer<typeof ReleaseItem>;
+
+/** One week of GET /repos/{o}/{r}/stargazers/history: stars still present, by the day given. */
+export const StarWeek = z.object({
+  week: z.number().int(),
+  total: z.number().int().min(0),
+  days: z.array(z.number().int().min(0)).length(7),
+});
+export type StarWeek = z.infer<typeof StarWeek>;
+
+export const PullItem = z.object({ number: z.number().int() });
+
+/** The snapshot fragment of the batched GraphQL query (see queries.ts). */
+export const RepoSnapshotNode = z.object({
+  databaseId: z.number().int(),
+  nameWithOwner: z.string(),
+  createdAt: z.string(),
+  isEmpty: z.boolean(),
+  defaultBranchRef: z.object({ name: z.string() }).nullable(),
+  stargazerCount: z.number().int(),
+  forkCount: z.number().int(),
+  watchers: z.object({ totalCount: z.number().int() }),
+  openIssues: z.object({ totalCount: z.number().int() }),
+  openPullRequests: z.object({ totalCount: z.number().int() }),
+  releases: z.object({ totalCount: z.number().int() }),
+});
+export type RepoSnapshotNode = z.infer<typeof RepoSnapshotNode>;
+
+export const RateLimitNode = z.object({ cost: z.number().int(), remaining: z.number().int(), resetAt: z.string() });

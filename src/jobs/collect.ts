@@ -1,0 +1,182 @@
+import { AuthError, UnavailableError, errorMessage } from "../errors.js";
+import type { SnapshotResult } from "../github/client.js";
+import type { Usage } from "../github/accounting.js";
+import { releaseCount } from "../store/facts.js";
+import { type RepoRow, projectRepos, setReleaseDownloads, setRepoStatus, syncProjects, updateIdentity, upsertSnapshot } from "../store/repos.js";
+import { type RunStatus, type TargetResult, finishRun, recordTarget, startRun } from "../store/runs.js";
+import { saveRateBudgets } from "../store/rate-limits.js";
+import { completeSync, getSync } from "../store/sync.js";
+import { forEachLimit } from "../util/pool.js";
+import { addDays, dayOf } from "../util/time.js";
+import { type JobContext, maxWindow } from "./context.js";
+import { type StreamContext, commitsSince, crawlCommits, crawlIssues, crawlReleases, issuesSince } from "./streams.js";
+
+export interface CollectOptions {
+  /** Limit to these projects (default: all in the config). */
+  projects?: string[];
+  trigger?: string;
+}
+
+export interface CollectSummary {
+  runId: number;
+  status: RunStatus;
+  day: string;
+  targets: TargetResult[];
+  requests: number;
+  points: number;
+}
+
+/**
+ * One collection cycle: a snapshot of every repo's counts, then everything new since the last
+ * cycle. A repo seen for the first time is collected back one model window, so A(x) is right
+ * on day one. A failing repo is recorded with its error and the others go on.
+ */
+export async function collect(ctx: JobContext, options: CollectOptions = {}): Promise<CollectSummary> {
+  const { db, config, github, log } = ctx;
+  const now = ctx.clock();
+  const day = dayOf(now);
+  syncProjects(db, config, now);
+  const runId = startRun(db, "collect", options.trigger ?? "cli", now);
+  const repos = selectedRepos(ctx, options.projects);
+  log.info(`collect: ${repos.length} repositories, day ${day}`);
+
+  const snapshots = new Map<number, SnapshotResult>();
+  if (github.usesGraphql && repos.length > 0) {
+    const results = await github.snapshots(repos.map((r) => r.full_name));
+    results.forEach((result, i) => snapshots.set(repos[i]!.id, result));
+  }
+
+  const targets: TargetResult[] = [];
+  let authFailure: string | null = null;
+  await forEachLimit(repos, config.github.concurrency, async (repo) => {
+    if (authFailure || ctx.signal?.aborted) {
+      const result: TargetResult = { target: repo.full_name, outcome: "skipped", error: authFailure ?? "stopping" };
+      recordTarget(db, runId, result);
+      targets.push(result);
+      return;
+    }
+    const tracked = await github.accounting.track(() => collectRepo(ctx, repo, snapshots.get(repo.id), now));
+    const result = outcomeOf(repo.full_name, tracked);
+    if ("error" in tracked && tracked.error instanceof AuthError) authFailure = tracked.error.message;
+    if (result.outcome === "gone" || result.outcome === "blocked") {
+      setRepoStatus(db, repo.id, result.outcome, result.error ?? null, now);
+    }
+    recordTarget(db, runId, result);
+    targets.push(result);
+    if (result.outcome === "failed") log.warn(`${repo.full_name}: ${result.error}`);
+    else log.info(`${repo.full_name}: ${result.outcome} (${result.requests} requests, ${result.points} points)`);
+  });
+
+  const failed = targets.filter((t) => t.outcome === "failed" || t.outcome === "skipped").length;
+  const status: RunStatus = authFailure ? "failed" : failed === 0 ? "ok" : failed === targets.length ? "failed" : "partial";
+  saveRateBudgets(db, [...github.accounting.budgets.values()]);
+  const { requests, points } = github.accounting.total;
+  finishRun(db, runId, { status, requests, points, ...(authFailure ? { error: authFailure } : {}), now: ctx.clock() });
+  return { runId, status, day, targets, requests, points };
+}
+
+function selectedRepos(ctx: JobContext, projects: string[] | undefined): RepoRow[] {
+  const names = projects ?? ctx.config.projects.map((p) => p.name);
+  const byId = new Map<number, RepoRow>();
+  for (const name of names) for (const repo of projectRepos(ctx.db, name)) byId.set(repo.id, repo);
+  return [...byId.values()];
+}
+
+function outcomeOf(target: string, tracked: { value: void; usage: Usage } | { error: unknown; usage: Usage }): TargetResult {
+  const { requests, points } = tracked.usage;
+  if (!("error" in tracked)) return { target, outcome: "ok", requests, points };
+  const error = tracked.error;
+  if (error instanceof UnavailableError && error.reason !== "empty") {
+    return { target, outcome: error.reason, error: error.message, requests, points };
+  }
+  return { target, outcome: "failed", error: errorMessage(error), requests, points };
+}
+
+async function collectRepo(ctx: JobContext, repo: RepoRow, snapshot: SnapshotResult | undefined, now: Date): Promise<void> {
+  const { db, github } = ctx;
+  const day = dayOf(now);
+  let isEmpty = false;
+  if (snapshot) {
+    if (snapshot.error) throw snapshot.error;
+    const node = snapshot.node!;
+    repo = identify(ctx, repo, {
+      githubId: node.databaseId,
+      fullName: node.nameWithOwner,
+      defaultBranch: node.defaultBranchRef?.name ?? null,
+      createdAt: node.createdAt,
+    }, now);
+    isEmpty = node.isEmpty;
+    upsertSnapshot(db, repo.id, day, now, {
+      stars: node.stargazerCount,
+      forks: node.forkCount,
+      watchers: node.watchers.totalCount,
+      openIssues: node.openIssues.totalCount,
+      openPrs: node.openPullRequests.totalCount,
+      releases: node.releases.totalCount,
+      releaseDownloads: null,
+    });
+  } else {
+    const info = await github.getRepo(repo.full_name);
+    repo = identify(ctx, repo, { githubId: info.id, fullName: info.full_name, defaultBranch: info.default_branch ?? null, createdAt: info.created_at }, now);
+    const openPrs = await github.countOpenPulls(repo.full_name);
+    upsertSnapshot(db, repo.id, day, now, {
+      stars: info.stargazers_count,
+      forks: info.forks_count,
+      watchers: info.subscribers_count ?? null,
+      // open_issues_count counts open pull requests too.
+      openIssues: Math.max(0, info.open_issues_count - openPrs),
+      openPrs,
+      releases: null,
+      releaseDownloads: null,
+    });
+  }
+
+  const firstDay = addDays(day, -(maxWindow(ctx.config) - 1));
+  const stream: StreamContext = { db, github, now };
+  const problems: string[] = [];
+  const run = async (name: string, work: () => Promise<unknown>): Promise<void> => {
+    try {
+      await work();
+    } catch (error) {
+      if (error instanceof AuthError) throw error;
+      problems.push(`${name}: ${errorMessage(error)}`);
+    }
+  };
+  const firstTime = (s: "commits" | "issues") => !getSync(db, repo.id, s)?.syncedTo;
+  if (!isEmpty) {
+    await run("commits", () =>
+      crawlCommits(stream, repo, {
+        mode: "collect",
+        since: firstTime("commits") ? `${firstDay}T00:00:00Z` : (commitsSince(db, repo.id) ?? `${firstDay}T00:00:00Z`),
+        coversFrom: firstTime("commits") ? firstDay : null,
+      }),
+    );
+  } else {
+    completeSync(db, repo.id, "commits", firstTime("commits") ? firstDay : null, now, now);
+  }
+  await run("issues", () =>
+    crawlIssues(stream, repo, {
+      mode: "collect",
+      since: firstTime("issues") ? `${firstDay}T00:00:00Z` : (issuesSince(db, repo.id) ?? `${firstDay}T00:00:00Z`),
+      coversFrom: firstTime("issues") ? firstDay : null,
+    }),
+  );
+  await run("releases", async () => {
+    // The whole release list is read every time, so it covers the repo's whole life.
+    await crawlReleases(stream, repo, { mode: "collect", since: null, coversFrom: repo.created_at ? dayOf(repo.created_at) : firstDay });
+    setReleaseDownloads(db, repo.id, day);
+    if (!snapshot) db.prepare("UPDATE repo_snapshots SET releases = ? WHERE repo_id = ? AND day = ?").run(releaseCount(db, repo.id), repo.id, day);
+  });
+  if (problems.length > 0) throw new Error(problems.join("; "));
+}
+
+function identify(ctx: JobContext, repo: RepoRow, identity: Parameters<typeof updateIdentity>[2], now: Date): RepoRow {
+  const change = updateIdentity(ctx.db, repo, identity, now);
+  if (change.conflict) throw new Error(change.conflict);
+  if (change.renamedFrom) {
+    ctx.log.warn(`${change.renamedFrom} was renamed to ${identity.fullName}: history kept; update the config`);
+  }
+  return ctx.db.prepare("SELECT * FROM repos WHERE id = ?").get(repo.id) as RepoRow;
+}
+
+

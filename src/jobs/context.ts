@@ -1,0 +1,39 @@
+import type { Config } from "../config/schema.js";
+import { GitHubClient } from "../github/client.js";
+import type { Db } from "../store/open.js";
+import { getEtag } from "../store/sync.js";
+import type { Logger } from "../util/log.js";
+import type { Clock, Sleep } from "../util/time.js";
+
+/** What every job needs; the CLI and the daemon build it once and pass it in. */
+export interface JobContext {
+  db: Db;
+  config: Config;
+  github: GitHubClient;
+  clock: Clock;
+  log: Logger;
+  sleep?: Sleep;
+  /** Set by the daemon on SIGTERM: jobs start no new target once it is aborted. */
+  signal?: AbortSignal;
+}
+
+export function createGitHubClient(config: Config, tokens: string[], db: Db, log: Logger, clock: Clock, sleep?: Sleep): GitHubClient {
+  return new GitHubClient({
+    apiUrl: config.github.apiUrl,
+    ...(config.github.graphqlUrl ? { graphqlUrl: config.github.graphqlUrl } : {}),
+    tokens,
+    userAgent: config.github.userAgent,
+    timeoutMs: config.github.timeoutMs,
+    graphql: config.github.graphql,
+    retryBaseMs: config.github.retryBaseMs,
+    cache: { get: (url, scope) => getEtag(db, url, scope) },
+    now: clock,
+    ...(sleep ? { sleep } : {}),
+    warn: (message) => log.warn(message),
+  });
+}
+
+/** The longest model window: how far back a repo seen for the first time is collected. */
+export function maxWindow(config: Config): number {
+  return Math.max(...config.models.map((m) => m.window));
+}

@@ -1,0 +1,114 @@
+import type { Config, ModelConfig } from "../config/schema.js";
+import { type Downloads30, evaluate, loadProject } from "../model/inputs.js";
+import { type Score, paramsHash } from "../model/score.js";
+import type { Db } from "../store/open.js";
+import { syncProjects } from "../store/repos.js";
+import type { Logger } from "../util/log.js";
+import { type Clock, dayOf, dayRange, toIso } from "../util/time.js";
+
+export interface ScoreContext {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  log: Logger;
+  downloads30?: Downloads30;
+}
+
+export interface ScoreSummary {
+  day: string;
+  rows: number;
+  changed: number;
+  rescored: string[];
+}
+
+/**
+ * Evaluates every model for every project over each day from the project's first event to
+ * today, and stores the rows with their parts. A model whose parameters changed since it was
+ * last scored has its whole history re-scored, so a series is always comparable with itself.
+ */
+export function score(ctx: ScoreContext, options: { projects?: string[] } = {}): ScoreSummary {
+  const { db, config } = ctx;
+  const now = ctx.clock();
+  const today = dayOf(now);
+  syncProjects(db, config, now);
+  const rescored: string[] = [];
+  let rows = 0;
+  let changed = 0;
+  const projects = options.projects ?? config.projects.map((p) => p.name);
+  const write = prepareWrite(db);
+  for (const model of config.models) {
+    if (registerModel(db, model, now)) rescored.push(model.name);
+  }
+  for (const name of projects) {
+    const data = loadProject(db, config, name);
+    if (data.firstDay === null) {
+      ctx.log.info(`score: ${name} has no data yet`);
+      continue;
+    }
+    const from = data.firstDay <= today ? data.firstDay : today;
+    const downloads = ctx.downloads30?.(name, dayRange(from, today)) ?? [];
+    const projectId = db.prepare("SELECT id FROM projects WHERE name = ?").pluck().get(name) as number;
+    for (const model of config.models) {
+      const scores = evaluate(data, model, from, today, downloads);
+      const hash = paramsHash(model);
+      db.transaction(() => {
+        for (const s of scores) changed += write(projectId, model.name, hash, s, now);
+      }).immediate();
+      rows += scores.length;
+    }
+  }
+  return { day: today, rows, changed, rescored };
+}
+
+/** Records the model's parameters; returns true when they changed (its old scores are dropped). */
+function registerModel(db: Db, model: ModelConfig, now: Date): boolean {
+  const hash = paramsHash(model);
+  const old = db.prepare("SELECT params_hash FROM models WHERE name = ?").pluck().get(model.name) as string | undefined;
+  if (old === hash) return false;
+  db.transaction(() => {
+    db.prepare(
+      `INSERT INTO models (name, params_hash, params, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET params_hash = excluded.params_hash, params = excluded.params, updated_at = excluded.updated_at`,
+    ).run(model.name, hash, JSON.stringify(model), toIso(now));
+    db.prepare("DELETE FROM scores WHERE model = ?").run(model.name);
+  }).immediate();
+  return old !== undefined;
+}
+
+function prepareWrite(db: Db): (projectId: number, model: string, hash: string, s: Score, now: Date) => number {
+  // Rows whose values did not change keep their computed_at: a re-run writes nothing.
+  const stmt = db.prepare(
+    `INSERT INTO scores (project_id, model, day, params_hash, activity, contributors, users, b, c, d, f,
+                         b_share, c_share, d_share, complete, missing, computed_at)
+     VALUES (@projectId, @model, @day, @hash, @activity, @contributors, @users, @b, @c, @d, @f,
+             @bShare, @cShare, @dShare, @complete, @missing, @computedAt)
+     ON CONFLICT (project_id, model, day) DO UPDATE SET params_hash = excluded.params_hash,
+       activity = excluded.activity, contributors = excluded.contributors, users = excluded.users,
+       b = excluded.b, c = excluded.c, d = excluded.d, f = excluded.f, b_share = excluded.b_share,
+       c_share = excluded.c_share, d_share = excluded.d_share, complete = excluded.complete,
+       missing = excluded.missing, computed_at = excluded.computed_at
+     WHERE scores.params_hash IS NOT excluded.params_hash OR scores.activity IS NOT excluded.activity
+       OR scores.contributors IS NOT excluded.contributors OR scores.users IS NOT excluded.users
+       OR scores.f IS NOT excluded.f OR scores.missing IS NOT excluded.missing`,
+  );
+  return (projectId, model, hash, s, now) =>
+    stmt.run({
+      projectId,
+      model,
+      day: s.day,
+      hash,
+      activity: s.activity,
+      contributors: s.contributors,
+      users: s.users,
+      b: s.b,
+      c: s.c,
+      d: s.d,
+      f: s.f,
+      bShare: s.bShare,
+      cShare: s.cShare,
+      dShare: s.dShare,
+      complete: s.complete ? 1 : 0,
+      missing: s.missing.length > 0 ? s.missing.join(",") : null,
+      computedAt: toIso(now),
+    }).changes;
+}

@@ -1,0 +1,159 @@
+import { UnavailableError } from "../errors.js";
+import type { GitHubClient, ListPage } from "../github/client.js";
+import { CommitItem, IssueItem, ReleaseItem } from "../github/schemas.js";
+import { upsertCommits, upsertIssues, upsertReleases } from "../store/facts.js";
+import type { Db } from "../store/open.js";
+import type { RepoRow } from "../store/repos.js";
+import { type Cursor, type Stream, completeSync, getSync, saveCursor, saveEtag } from "../store/sync.js";
+import { type Day, toIso } from "../util/time.js";
+
+/**
+ * The crawls of one repo's streams, shared by collect and backfill. Every page is written in
+ * one immediate transaction together with the cursor that resumes after it, so a crash at
+ * any instant loses nothing and duplicates nothing.
+ */
+export interface StreamContext {
+  db: Db;
+  github: GitHubClient;
+  now: Date;
+  /** Called after each committed page (progress bars). */
+  onPage?: (stream: Stream, items: number) => void;
+}
+
+export interface CrawlPlan {
+  /** Where the crawl starts when there is nothing to resume. */
+  since: string | null;
+  /** The first day this crawl makes complete (null: extends what is already covered). */
+  coversFrom: Day | null;
+  mode: "collect" | "backfill";
+}
+
+const PAGE = 100;
+/** Commits can arrive with committer dates a little in the past (rebases, merges of old branches). */
+const COMMIT_LOOKBACK_MS = 3 * 86_400_000;
+
+/** Commits of the default branch, newest first, following Link rel="next". */
+export async function crawlCommits(ctx: StreamContext, repo: RepoRow, plan: CrawlPlan): Promise<number> {
+  const branch = repo.default_branch;
+  const state = getSync(ctx.db, repo.id, "commits");
+  let cursor = resumable(state?.cursor, plan.mode);
+  if (!cursor) {
+    const query = new URLSearchParams();
+    if (branch) query.set("sha", branch);
+    if (plan.since) query.set("since", plan.since);
+    query.set("per_page", String(PAGE));
+    cursor = { next: `/repos/${repo.full_name}/commits?${query}`, mode: plan.mode, coversFrom: plan.coversFrom ?? undefined, startedAt: toIso(ctx.now) };
+  }
+  let count = 0;
+  try {
+    count = await followLinks(ctx, repo, "commits", cursor, CommitItem, (items) => upsertCommits(ctx.db, repo.id, items));
+  } catch (error) {
+    // 409: the repository has no commits at all (https://github.com/octokit/plugin-paginate-rest.js/issues/158).
+    if (!(error instanceof UnavailableError && error.reason === "empty")) throw error;
+  }
+  finish(ctx, repo, "commits", cursor);
+  return count;
+}
+
+/** Releases, newest first; always the whole list, since asset download counts keep changing. */
+export async function crawlReleases(ctx: StreamContext, repo: RepoRow, plan: CrawlPlan): Promise<number> {
+  const state = getSync(ctx.db, repo.id, "releases");
+  const cursor = resumable(state?.cursor, plan.mode) ?? {
+    next: `/repos/${repo.full_name}/releases?per_page=${PAGE}`,
+    mode: plan.mode,
+    coversFrom: plan.coversFrom ?? undefined,
+    startedAt: toIso(ctx.now),
+  };
+  const count = await followLinks(ctx, repo, "releases", cursor, ReleaseItem, (items) => upsertReleases(ctx.db, repo.id, items));
+  finish(ctx, repo, "releases", cursor);
+  return count;
+}
+
+/**
+ * Issues and pull requests in ascending `updated_at`, restarting each page from the last
+ * `updated_at` committed (inclusive). Items edited during the crawl move to its end and are
+ * read there, so a long crawl leaves no holes; boundary repeats collapse in the upsert.
+ */
+export async function crawlIssues(ctx: StreamContext, repo: RepoRow, plan: CrawlPlan): Promise<number> {
+  const state = getSync(ctx.db, repo.id, "issues");
+  const cursor: Cursor = resumable(state?.cursor, plan.mode) ?? {
+    since: plan.since ?? undefined,
+    page: 1,
+    mode: plan.mode,
+    coversFrom: plan.coversFrom ?? undefined,
+    startedAt: toIso(ctx.now),
+  };
+  let count = 0;
+  let perPage = PAGE;
+  for (;;) {
+    const query = new URLSearchParams({ state: "all", sort: "updated", direction: "asc" });
+    if (cursor.since) query.set("since", cursor.since);
+    query.set("per_page", String(perPage));
+    if ((cursor.page ?? 1) > 1) query.set("page", String(cursor.page));
+    const page: ListPage<IssueItem> = await ctx.github.page(repo.full_name, `/repos/${repo.full_name}/issues?${query}`, IssueItem);
+    if (page.notModified) break;
+    perPage = Number(new URLSearchParams(page.url.split("?")[1]).get("per_page") ?? perPage);
+    const last = page.items.at(-1);
+    const lastUpdated = last ? toIso(last.updated_at) : cursor.since;
+    // A full page of items sharing one updated_at cannot move `since` forward: go to the next page instead.
+    const samePoint = lastUpdated === cursor.since;
+    const nextCursor: Cursor = { ...cursor, since: lastUpdated, page: samePoint ? (cursor.page ?? 1) + 1 : 1 };
+    ctx.db.transaction(() => {
+      upsertIssues(ctx.db, repo.id, page.items);
+      saveEtag(ctx.db, page.url, page.scope, page.etag, ctx.now);
+      saveCursor(ctx.db, repo.id, "issues", nextCursor, ctx.now);
+    }).immediate();
+    count += page.items.length;
+    ctx.onPage?.("issues", page.items.length);
+    if (page.next === null) break;
+    Object.assign(cursor, nextCursor);
+  }
+  finish(ctx, repo, "issues", cursor);
+  return count;
+}
+
+/** The issue crawl's starting point: the newest `updated_at` seen, so an unchanged repo answers 304. */
+export function issuesSince(db: Db, repoId: number): string | null {
+  return (db.prepare("SELECT MAX(updated_at) FROM issues WHERE repo_id = ?").pluck().get(repoId) as string | null) ?? null;
+}
+
+/** Where an incremental commit crawl starts: a little before the newest commit seen. */
+export function commitsSince(db: Db, repoId: number): string | null {
+  const latest = db.prepare("SELECT MAX(committed_at) FROM commits WHERE repo_id = ?").pluck().get(repoId) as string | null;
+  return latest ? toIso(new Date(Date.parse(latest) - COMMIT_LOOKBACK_MS)) : null;
+}
+
+async function followLinks<T>(
+  ctx: StreamContext,
+  repo: RepoRow,
+  stream: Stream,
+  cursor: Cursor,
+  schema: import("zod").ZodType<T>,
+  write: (items: T[]) => void,
+): Promise<number> {
+  let count = 0;
+  if (!cursor.next) return 0;
+  for await (const page of ctx.github.list(repo.full_name, cursor.next, schema)) {
+    if (page.notModified) break;
+    ctx.db.transaction(() => {
+      write(page.items);
+      saveEtag(ctx.db, page.url, page.scope, page.etag, ctx.now);
+      saveCursor(ctx.db, repo.id, stream, { ...cursor, next: page.next }, ctx.now);
+    }).immediate();
+    count += page.items.length;
+    ctx.onPage?.(stream, page.items.length);
+  }
+  return count;
+}
+
+function finish(ctx: StreamContext, repo: RepoRow, stream: Stream, cursor: Cursor): void {
+  const syncedTo = cursor.startedAt ? new Date(cursor.startedAt) : ctx.now;
+  completeSync(ctx.db, repo.id, stream, cursor.coversFrom ?? null, syncedTo, ctx.now);
+}
+
+/** A crawl left unfinished resumes where it stopped (a backfill is never resumed by a collect with a narrower plan). */
+function resumable(cursor: Cursor | null | undefined, mode: "collect" | "backfill"): Cursor | null {
+  if (!cursor) return null;
+  if (mode === "backfill" && cursor.mode !== "backfill") return null;
+  return { ...cursor };
+}

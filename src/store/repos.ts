@@ -1,0 +1,134 @@
+import type { Config } from "../config/schema.js";
+import { toIso } from "../util/time.js";
+import type { Db } from "./open.js";
+
+export interface RepoRow {
+  id: number;
+  full_name: string;
+  github_id: number | null;
+  default_branch: string | null;
+  created_at: string | null;
+  status: "active" | "gone" | "blocked" | "empty";
+  status_reason: string | null;
+  first_seen_at: string;
+}
+
+/** Makes projects, repos and their membership match the config; history is never deleted. */
+export function syncProjects(db: Db, config: Config, now: Date): void {
+  const upsertProject = db.prepare("INSERT INTO projects (name) VALUES (?) ON CONFLICT (name) DO NOTHING");
+  const projectId = db.prepare("SELECT id FROM projects WHERE name = ?").pluck();
+  const link = db.prepare("INSERT OR IGNORE INTO project_repos (project_id, repo_id) VALUES (?, ?)");
+  const members = db.prepare("SELECT repo_id FROM project_repos WHERE project_id = ?").pluck();
+  const unlink = db.prepare("DELETE FROM project_repos WHERE project_id = ? AND repo_id = ?");
+  db.transaction(() => {
+    for (const project of config.projects) {
+      upsertProject.run(project.name);
+      const pid = projectId.get(project.name) as number;
+      const wanted = new Set<number>();
+      for (const name of project.repos) {
+        const repo = ensureRepo(db, name, now);
+        wanted.add(repo.id);
+        link.run(pid, repo.id);
+      }
+      for (const repoId of members.all(pid) as number[]) {
+        if (!wanted.has(repoId)) unlink.run(pid, repoId);
+      }
+    }
+  }).immediate();
+}
+
+/** The repo row for a configured name, following recorded renames. */
+export function ensureRepo(db: Db, fullName: string, now: Date): RepoRow {
+  const found = findRepo(db, fullName);
+  if (found) return found;
+  db.prepare("INSERT INTO repos (full_name, first_seen_at) VALUES (?, ?)").run(fullName, toIso(now));
+  return findRepo(db, fullName)!;
+}
+
+export function findRepo(db: Db, fullName: string): RepoRow | undefined {
+  return (db.prepare("SELECT * FROM repos WHERE full_name = ?").get(fullName) ??
+    db.prepare("SELECT r.* FROM repos r JOIN repo_aliases a ON a.repo_id = r.id WHERE a.old_name = ?").get(fullName)) as
+    | RepoRow
+    | undefined;
+}
+
+export function projectRepos(db: Db, projectName: string): RepoRow[] {
+  return db
+    .prepare(
+      `SELECT r.* FROM repos r JOIN project_repos pr ON pr.repo_id = r.id
+       JOIN projects p ON p.id = pr.project_id WHERE p.name = ? ORDER BY r.full_name`,
+    )
+    .all(projectName) as RepoRow[];
+}
+
+export interface RepoIdentity {
+  githubId: number;
+  fullName: string;
+  defaultBranch: string | null;
+  createdAt: string;
+}
+
+/**
+ * Records what GitHub says the repo is. A new name is a rename (the old one becomes an alias);
+ * an old name now pointing at another repository id is refused, so two series never merge.
+ */
+export function updateIdentity(db: Db, repo: RepoRow, identity: RepoIdentity, now: Date): { renamedFrom?: string; conflict?: string } {
+  if (repo.github_id !== null && repo.github_id !== identity.githubId) {
+    return { conflict: `${repo.full_name} now names a different repository (id ${identity.githubId}, was ${repo.github_id}); not merging their histories` };
+  }
+  const other = db.prepare("SELECT id FROM repos WHERE github_id = ? AND id <> ?").pluck().get(identity.githubId, repo.id);
+  if (other !== undefined) {
+    return { conflict: `${repo.full_name} is the same repository as another tracked one (id ${identity.githubId})` };
+  }
+  let renamedFrom: string | undefined;
+  db.transaction(() => {
+    if (identity.fullName.toLowerCase() !== repo.full_name.toLowerCase()) {
+      const clash = db.prepare("SELECT id FROM repos WHERE full_name = ? AND id <> ?").pluck().get(identity.fullName, repo.id);
+      if (clash === undefined) {
+        db.prepare("INSERT OR REPLACE INTO repo_aliases (old_name, repo_id, renamed_at) VALUES (?, ?, ?)").run(repo.full_name, repo.id, toIso(now));
+        db.prepare("UPDATE repos SET full_name = ? WHERE id = ?").run(identity.fullName, repo.id);
+        renamedFrom = repo.full_name;
+      }
+    }
+    db.prepare(
+      `UPDATE repos SET github_id = ?, default_branch = ?, created_at = ?,
+         status = CASE WHEN status = 'empty' THEN status ELSE 'active' END,
+         status_reason = CASE WHEN status = 'empty' THEN status_reason END
+       WHERE id = ?`,
+    ).run(identity.githubId, identity.defaultBranch, toIso(identity.createdAt), repo.id);
+  }).immediate();
+  return renamedFrom ? { renamedFrom } : {};
+}
+
+export function setRepoStatus(db: Db, repoId: number, status: RepoRow["status"], reason: string | null, now: Date): void {
+  db.prepare("UPDATE repos SET status = ?, status_reason = ?, status_at = ? WHERE id = ?").run(status, reason, toIso(now), repoId);
+}
+
+export interface SnapshotRow {
+  stars: number;
+  forks: number | null;
+  watchers: number | null;
+  openIssues: number | null;
+  openPrs: number | null;
+  releases: number | null;
+  releaseDownloads: number | null;
+}
+
+export function upsertSnapshot(db: Db, repoId: number, day: string, takenAt: Date, s: SnapshotRow): void {
+  db.prepare(
+    `INSERT INTO repo_snapshots (repo_id, day, taken_at, stars, forks, watchers, open_issues, open_prs, releases, release_downloads)
+     VALUES (@repoId, @day, @takenAt, @stars, @forks, @watchers, @openIssues, @openPrs, @releases, @releaseDownloads)
+     ON CONFLICT (repo_id, day) DO UPDATE SET taken_at = excluded.taken_at, stars = excluded.stars,
+       forks = excluded.forks, watchers = excluded.watchers, open_issues = excluded.open_issues,
+       open_prs = excluded.open_prs, releases = excluded.releases,
+       release_downloads = COALESCE(excluded.release_downloads, repo_snapshots.release_downloads)`,
+  ).run({ repoId, day, takenAt: toIso(takenAt), ...s });
+}
+
+export function setReleaseDownloads(db: Db, repoId: number, day: string): void {
+  db.prepare(
+    `UPDATE repo_snapshots SET release_downloads =
+       (SELECT COALESCE(SUM(download_count), 0) FROM release_assets WHERE repo_id = ?)
+     WHERE repo_id = ? AND day = ?`,
+  ).run(repoId, repoId, day);
+}
