@@ -124,15 +124,16 @@ CREATE TABLE sync_state (
   PRIMARY KEY (repo_id, stream)
 ) WITHOUT ROWID;
 
--- Validators for conditional requests. `scope` separates identities (GitHub varies on
--- Authorization); it is a short hash, never a token.
+-- Validators for conditional requests: the ETag of the latest first page read from each list
+-- endpoint (path without query). It is sent only when the next request is the same URL.
+-- `scope` separates identities (GitHub varies on Authorization); it is a label, never a token.
 CREATE TABLE http_cache (
-  url        TEXT NOT NULL,
+  endpoint   TEXT NOT NULL,
   scope      TEXT NOT NULL,
-  etag       TEXT,
-  last_modified TEXT,
+  url        TEXT NOT NULL,
+  etag       TEXT NOT NULL,
   updated_at TEXT NOT NULL,
-  PRIMARY KEY (url, scope)
+  PRIMARY KEY (endpoint, scope)
 ) WITHOUT ROWID;
 
 CREATE TABLE runs (

@@ -51,13 +51,23 @@ export function completeSync(db: Db, repoId: number, stream: Stream, coveredFrom
 }
 
 export function getEtag(db: Db, url: string, scope: string): string | undefined {
-  return (db.prepare("SELECT etag FROM http_cache WHERE url = ? AND scope = ?").pluck().get(url, scope) as string | null) ?? undefined;
+  const row = db.prepare("SELECT url, etag FROM http_cache WHERE endpoint = ? AND scope = ?").get(endpointOf(url), scope) as
+    | { url: string; etag: string }
+    | undefined;
+  return row && row.url === url ? row.etag : undefined;
 }
 
+/** Keeps the validator of a list's first page (later pages are only read when the first changed). */
 export function saveEtag(db: Db, url: string, scope: string, etag: string | null, now: Date): void {
   if (!etag) return;
+  const page = new URLSearchParams(url.split("?")[1] ?? "").get("page");
+  if (page !== null && page !== "1") return;
   db.prepare(
-    `INSERT INTO http_cache (url, scope, etag, updated_at) VALUES (?, ?, ?, ?)
-     ON CONFLICT (url, scope) DO UPDATE SET etag = excluded.etag, updated_at = excluded.updated_at`,
-  ).run(url, scope, etag, toIso(now));
+    `INSERT INTO http_cache (endpoint, scope, url, etag, updated_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (endpoint, scope) DO UPDATE SET url = excluded.url, etag = excluded.etag, updated_at = excluded.updated_at`,
+  ).run(endpointOf(url), scope, url, etag, toIso(now));
+}
+
+function endpointOf(url: string): string {
+  return url.split("?")[0] ?? url;
 }

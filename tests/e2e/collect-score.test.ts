@@ -1,0 +1,198 @@
+import Database from "better-sqlite3";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FakeGitHub, type FakeRepo, generateRepo, startFakeGitHub } from "../support/fake-github/index.js";
+import { runCli, tempDir, writeConfig } from "../support/cli.js";
+
+// A canary token: it must never appear in any output, log or database byte.
+const CANARY = "ghp_CANARYcanaryCANARYcanary0123456789";
+const DAY1 = "2026-11-27";
+const DAY2 = "2026-11-28";
+const WINDOW = 30;
+
+const REPOS: Record<string, string[]> = { alpha: ["acme/a1", "acme/a2"], beta: ["beta-org/b1", "beta-org/b2", "beta-org/b3"] };
+
+function configYaml(fake: FakeGitHub, db: string): string {
+  const projects = Object.entries(REPOS)
+    .map(([name, repos]) => `  - name: ${name}\n    repos: [${repos.join(", ")}]`)
+    .join("\n");
+  return `database: ${db}
+github:
+  apiUrl: ${fake.url}
+  retryBaseMs: 1
+  concurrency: 3
+bots: [release-robot]
+projects:
+${projects}
+models:
+  - name: seed
+    window: ${WINDOW}
+  - name: weighted
+    window: ${WINDOW}
+    alpha: 2
+    k: 3
+    m: 0.5
+    n: 0.01
+    events: { commits: 2, releases: 5 }
+`;
+}
+
+// ---- The expected values, computed from the fixture data without any oss-pulse code ----
+
+interface Weights { commits: number; issues_opened: number; issues_closed: number; prs_opened: number; prs_merged: number; releases: number }
+const ONES: Weights = { commits: 1, issues_opened: 1, issues_closed: 1, prs_opened: 1, prs_merged: 1, releases: 1 };
+
+function inWindow(iso: string | null, day: string): boolean {
+  if (!iso) return false;
+  const d = iso.slice(0, 10);
+  const start = new Date(Date.parse(`${day}T00:00:00Z`) - (WINDOW - 1) * 86_400_000).toISOString().slice(0, 10);
+  return d >= start && d <= day;
+}
+
+function expectedA(repos: FakeRepo[], day: string, w: Weights): number {
+  let a = 0;
+  for (const r of repos) {
+    a += w.commits * r.commits.filter((c) => inWindow(c.committedAt, day)).length;
+    a += w.issues_opened * r.issues.filter((i) => !i.isPull && inWindow(i.createdAt, day)).length;
+    a += w.issues_closed * r.issues.filter((i) => !i.isPull && inWindow(i.closedAt, day)).length;
+    a += w.prs_opened * r.issues.filter((i) => i.isPull && inWindow(i.createdAt, day)).length;
+    a += w.prs_merged * r.issues.filter((i) => i.isPull && inWindow(i.mergedAt, day)).length;
+    a += w.releases * r.releases.filter((x) => !x.draft && inWindow(x.publishedAt, day)).length;
+  }
+  return a;
+}
+
+function expectedN(repos: FakeRepo[], day: string): number {
+  const people = new Set<string>();
+  for (const r of repos) {
+    for (const c of r.commits) {
+      if (c.committedAt.slice(0, 10) > day) continue;
+      const login = c.authorLogin;
+      const email = c.authorEmail.toLowerCase();
+      const bot = (login ?? "").endsWith("[bot]") || c.authorType === "Bot" || (!login && email.endsWith("[bot]@users.noreply.github.com")) || login === "release-robot";
+      if (!bot) people.add(login ?? email);
+    }
+  }
+  return people.size;
+}
+
+describe("collect then score, end to end", () => {
+  let fake: FakeGitHub;
+  let dir: string;
+  let dbPath: string;
+  let config: string;
+  const env = (day: string, extra: Record<string, string> = {}) => ({ GITHUB_TOKEN: CANARY, OSS_PULSE_NOW: `${day}T12:00:00Z`, ...extra });
+  const outputs: string[] = [];
+
+  beforeAll(async () => {
+    const all: FakeRepo[] = [];
+    let id = 100;
+    for (const repos of Object.values(REPOS)) {
+      for (const full of repos) {
+        const [owner, name] = full.split("/") as [string, string];
+        all.push(generateRepo({ owner, name, id: id++, seed: id, commits: 150, issues: 60, pulls: 50, releases: 4, startDay: "2026-10-29", endDay: DAY1 }));
+      }
+    }
+    // Created on the first day of the first window: one collect covers each repo's whole life.
+    for (const r of all) r.createdAt = "2026-10-29T00:00:00Z";
+    fake = await startFakeGitHub({ repos: all, tokens: [CANARY] });
+    dir = tempDir();
+    dbPath = join(dir, "pulse.db");
+    config = writeConfig(dir, configYaml(fake, dbPath));
+  });
+
+  afterAll(async () => {
+    await fake?.close();
+  });
+
+  const project = (name: string) => REPOS[name]!.map((full) => fake.state.getRepo(full)!);
+
+  it("collects two projects of several repos on day 1", async () => {
+    const run = await runCli(["--config", config, "collect"], { env: env(DAY1) });
+    outputs.push(run.stdout, run.stderr);
+    expect(run.stderr).not.toMatch(/unexpected error/);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/run \d+: ok/);
+  });
+
+  it("leaves every fact and score table unchanged when collecting twice on the same day", async () => {
+    const counts = () => {
+      const db = new Database(dbPath, { readonly: true });
+      const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('runs', 'run_targets')").pluck().all() as string[]).sort();
+      const result = Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT COUNT(*) FROM "${t}"`).pluck().get()]));
+      db.close();
+      return result;
+    };
+    const before = counts();
+    const run = await runCli(["--config", config, "collect"], { env: env(DAY1) });
+    outputs.push(run.stdout, run.stderr);
+    expect(run.code).toBe(0);
+    expect(counts()).toEqual(before);
+  });
+
+  it("collects day 2 with new activity, incrementally", async () => {
+    const a1 = fake.state.getRepo("acme/a1")!;
+    a1.commits.push({ sha: "f".repeat(40), committedAt: `${DAY2}T09:00:00Z`, authoredAt: `${DAY2}T08:00:00Z`, authorLogin: "newcomer", authorType: "User", authorEmail: "new@example.com", authorName: "New" });
+    a1.stars += 5;
+    fake.state.touch("acme/a1");
+    fake.resetLog();
+    const run = await runCli(["--config", config, "collect"], { env: env(DAY2) });
+    outputs.push(run.stdout, run.stderr);
+    expect(run.code).toBe(0);
+    // An unchanged repo costs its snapshot share and conditional requests, not a re-crawl.
+    const commitPages = fake.requests.filter((r) => r.path.endsWith("/commits"));
+    expect(commitPages.length).toBe(5);
+    expect(fake.requests.filter((r) => r.status === 304).length).toBeGreaterThan(0);
+  });
+
+  it("scores A, N, U and f for both days as computed independently", async () => {
+    const run = await runCli(["--config", config, "score", "--json", "--all-models", "--from", DAY1, "--to", DAY2], { env: env(DAY2) });
+    outputs.push(run.stdout, run.stderr);
+    expect(run.code).toBe(0);
+    const rows = JSON.parse(run.stdout) as { project: string; model: string; day: string; a: number; n: number; u: number; f: number; complete: boolean; missing: string[] }[];
+    expect(rows).toHaveLength(2 * 2 * 2);
+    for (const name of Object.keys(REPOS)) {
+      const repos = project(name);
+      for (const day of [DAY1, DAY2]) {
+        const stars = day === DAY1 ? repos.reduce((s, r) => s + r.stars - (r.owner === "acme" && r.name === "a1" ? 5 : 0), 0) : repos.reduce((s, r) => s + r.stars, 0);
+        const seed = rows.find((r) => r.project === name && r.model === "seed" && r.day === day)!;
+        const A = expectedA(repos, day, ONES);
+        const N = expectedN(repos, day);
+        expect(seed, `${name} ${day}`).toMatchObject({ complete: true, missing: [], a: A, n: N, u: stars });
+        expect(seed.f).toBeCloseTo(Math.log1p(A) + N + stars, 9);
+        const weighted = rows.find((r) => r.project === name && r.model === "weighted" && r.day === day)!;
+        const Aw = expectedA(repos, day, { ...ONES, commits: 2, releases: 5 });
+        expect(weighted.a).toBe(Aw);
+        expect(weighted.f).toBeCloseTo(2 * 3 * Math.log1p(Aw) + 0.5 * N + 0.01 * stars, 9);
+      }
+    }
+  });
+
+  it("never lets the token reach stdout, stderr, logs or the database", async () => {
+    // Error paths too: a 5xx storm, a rejected token, a bad config.
+    fake.state.faults.add({ path: /\/issues$/, respond: { status: 503, body: { message: "Service Unavailable" } } });
+    const failing = await runCli(["--config", config, "collect"], { env: env(DAY2) });
+    outputs.push(failing.stdout, failing.stderr);
+    expect(failing.code).toBe(1);
+    fake.state.clearFaults();
+    const denied = await runCli(["--config", config, "collect"], { env: env(DAY2, { GITHUB_TOKEN: `${CANARY}x` }) });
+    outputs.push(denied.stdout, denied.stderr);
+    expect(denied.code).toBe(1);
+    expect(denied.stdout + denied.stderr).toMatch(/401|Bad credentials/);
+    const bad = writeConfig(dir, `${configYaml(fake, dbPath)}colour: blue\n`);
+    const invalid = await runCli(["--config", bad, "collect"], { env: env(DAY2) });
+    outputs.push(invalid.stdout, invalid.stderr);
+    expect(invalid.code).toBe(2);
+    for (const text of outputs) expect(text).not.toContain(CANARY);
+    for (const file of [dbPath, `${dbPath}-wal`]) {
+      let bytes = "";
+      try {
+        bytes = readFileSync(file).toString("latin1");
+      } catch {
+        continue;
+      }
+      expect(bytes).not.toContain(CANARY);
+    }
+  });
+});
