@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { AuthError, ConfigError, FatalError, errorMessage } from "../errors.js";
 import { redact } from "../util/secrets.js";
+import { registerBackfill } from "./commands/backfill.js";
 import { registerCollect } from "./commands/collect.js";
 import { registerInit } from "./commands/init.js";
 import { registerScore } from "./commands/score.js";
@@ -18,6 +19,7 @@ const program = new Command("oss-pulse")
 
 registerInit(program);
 registerCollect(program);
+registerBackfill(program);
 registerScore(program);
 
 try {

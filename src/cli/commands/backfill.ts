@@ -1,0 +1,82 @@
+import cliProgress from "cli-progress";
+import type { Command } from "commander";
+import { ConfigError } from "../../errors.js";
+import { BACKFILL_STREAMS, type BackfillStream, type ProgressEvent, backfill } from "../../jobs/backfill.js";
+import { score } from "../../jobs/score.js";
+import { isDay } from "../../util/time.js";
+import { formatTable } from "../output.js";
+import { type GlobalOptions, openRuntime } from "../runtime.js";
+
+export function registerBackfill(program: Command): void {
+  program
+    .command("backfill")
+    .description("rebuild history from the full lists (resumable), then re-score every day")
+    .option("-p, --project <name...>", "only these projects")
+    .option("--since <day>", "rebuild from this day (YYYY-MM-DD) instead of each repo's creation")
+    .option("--only <streams>", `comma-separated subset of ${BACKFILL_STREAMS.join(",")}`)
+    .action(async (opts: { project?: string[]; since?: string; only?: string }) => {
+      const global = program.opts<GlobalOptions>();
+      const problems: string[] = [];
+      if (opts.since !== undefined && !isDay(opts.since)) problems.push(`--since: must be a day YYYY-MM-DD, got ${JSON.stringify(opts.since)}`);
+      const only = opts.only?.split(",").map((s) => s.trim()) ?? undefined;
+      for (const s of only ?? []) if (!(BACKFILL_STREAMS as readonly string[]).includes(s)) problems.push(`--only: unknown stream "${s}"`);
+      if (problems.length > 0) throw new ConfigError(problems);
+      const rt = openRuntime(global);
+      const progress = createProgress(global.json === true);
+      try {
+        const summary = await backfill(rt, {
+          ...(opts.project ? { projects: opts.project } : {}),
+          ...(opts.since ? { since: opts.since } : {}),
+          ...(only ? { only: only as BackfillStream[] } : {}),
+          onProgress: progress.update,
+        });
+        progress.stop();
+        const scored = score(rt, opts.project ? { projects: opts.project } : {});
+        if (global.json) {
+          process.stdout.write(`${JSON.stringify({ ...summary, scored }, null, 2)}\n`);
+        } else {
+          const rows = summary.targets.map((t) => [t.target, t.outcome, t.requests ?? 0, t.points ?? 0, t.error ?? ""]);
+          process.stdout.write(`${formatTable(["repo", "outcome", "requests", "points", "error"], rows)}\n`);
+          process.stdout.write(`run ${summary.runId}: ${summary.status}, ${summary.requests} requests; ${scored.rows} score rows\n`);
+        }
+        if (summary.status !== "ok") process.exitCode = 1;
+      } finally {
+        progress.stop();
+        rt.close();
+      }
+    });
+}
+
+/** A bar per repo and stream on a terminal; a log line every few pages otherwise. */
+function createProgress(quiet: boolean): { update: (e: ProgressEvent) => void; stop: () => void } {
+  if (quiet || !process.stderr.isTTY) {
+    return {
+      update: (e) => {
+        if (!quiet && e.pages % 20 === 1) process.stderr.write(`${e.repo} ${e.stream}: ${e.pages} pages, ${e.items} items\n`);
+      },
+      stop: () => {},
+    };
+  }
+  const multi = new cliProgress.MultiBar(
+    { stream: process.stderr, format: "{repo} {stream} | {pages} pages | {items} items | {rate}/s", clearOnComplete: false, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  const bars = new Map<string, { bar: cliProgress.SingleBar; started: number }>();
+  let stopped = false;
+  return {
+    update: (e) => {
+      const key = `${e.repo} ${e.stream}`;
+      let entry = bars.get(key);
+      if (!entry) {
+        entry = { bar: multi.create(0, 0, { repo: e.repo, stream: e.stream, pages: 0, items: 0, rate: 0 }), started: Date.now() };
+        bars.set(key, entry);
+      }
+      const seconds = Math.max(0.001, (Date.now() - entry.started) / 1000);
+      entry.bar.update(e.items, { pages: e.pages, items: e.items, rate: Math.round(e.items / seconds) });
+    },
+    stop: () => {
+      if (!stopped) multi.stop();
+      stopped = true;
+    },
+  };
+}

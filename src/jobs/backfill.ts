@@ -1,0 +1,150 @@
+import { AuthError, UnavailableError, errorMessage } from "../errors.js";
+import type { StarWeek } from "../github/schemas.js";
+import type { Db } from "../store/open.js";
+import { type RepoRow, projectRepos, setRepoStatus, syncProjects, updateIdentity } from "../store/repos.js";
+import { type RunStatus, type TargetResult, finishRun, recordTarget, startRun } from "../store/runs.js";
+import { saveRateBudgets } from "../store/rate-limits.js";
+import { type Stream, completeSync, getSync, saveCursor } from "../store/sync.js";
+import { type Day, dayOf, toIso } from "../util/time.js";
+import type { JobContext } from "./context.js";
+import { type StreamContext, crawlCommits, crawlIssues, crawlReleases } from "./streams.js";
+
+export const BACKFILL_STREAMS = ["commits", "issues", "releases", "stars", "downloads"] as const;
+export type BackfillStream = (typeof BACKFILL_STREAMS)[number];
+
+export interface BackfillOptions {
+  projects?: string[];
+  /** Rebuild from this day instead of the repo's creation. */
+  since?: Day;
+  only?: BackfillStream[];
+  trigger?: string;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface ProgressEvent {
+  repo: string;
+  stream: Stream | "downloads";
+  pages: number;
+  items: number;
+  done?: boolean;
+}
+
+export interface BackfillSummary {
+  runId: number;
+  status: RunStatus;
+  targets: TargetResult[];
+  requests: number;
+  points: number;
+}
+
+/**
+ * Rebuilds the past of each selected repo from the full lists, one repo at a time. Every page
+ * is committed with its cursor, so an interrupted backfill resumes where it stopped.
+ */
+export async function backfill(ctx: JobContext, options: BackfillOptions = {}): Promise<BackfillSummary> {
+  const { db, config, github, log } = ctx;
+  const now = ctx.clock();
+  const only = new Set<BackfillStream>(options.only ?? BACKFILL_STREAMS);
+  syncProjects(db, config, now);
+  const runId = startRun(db, "backfill", options.trigger ?? "cli", now);
+  const names = options.projects ?? config.projects.map((p) => p.name);
+  const repos = new Map<number, RepoRow>();
+  for (const name of names) for (const repo of projectRepos(db, name)) repos.set(repo.id, repo);
+
+  const targets: TargetResult[] = [];
+  let fatal: string | null = null;
+  for (const repo of repos.values()) {
+    if (fatal || ctx.signal?.aborted) break;
+    const tracked = await github.accounting.track(() => backfillRepo(ctx, repo, now, only, options));
+    const { requests, points } = tracked.usage;
+    let result: TargetResult = { target: repo.full_name, outcome: "ok", requests, points };
+    if ("error" in tracked) {
+      const error = tracked.error;
+      if (error instanceof AuthError) fatal = error.message;
+      result =
+        error instanceof UnavailableError && error.reason !== "empty"
+          ? { target: repo.full_name, outcome: error.reason, error: error.message, requests, points }
+          : { target: repo.full_name, outcome: "failed", error: errorMessage(error), requests, points };
+      if (result.outcome === "gone" || result.outcome === "blocked") setRepoStatus(db, repo.id, result.outcome, result.error ?? null, now);
+      log.warn(`${repo.full_name}: ${result.error}`);
+    }
+    recordTarget(db, runId, result);
+    targets.push(result);
+  }
+  const failed = targets.filter((t) => t.outcome === "failed").length;
+  const status: RunStatus = fatal ? "failed" : failed === 0 ? (ctx.signal?.aborted ? "interrupted" : "ok") : failed === targets.length ? "failed" : "partial";
+  saveRateBudgets(db, [...github.accounting.budgets.values()]);
+  finishRun(db, runId, { status, ...github.accounting.total, ...(fatal ? { error: fatal } : {}), now: ctx.clock() });
+  return { runId, status, targets, ...github.accounting.total };
+}
+
+async function backfillRepo(ctx: JobContext, repo: RepoRow, now: Date, only: Set<BackfillStream>, options: BackfillOptions): Promise<void> {
+  const { db, github } = ctx;
+  if (repo.created_at === null || repo.default_branch === null) {
+    const info = await github.getRepo(repo.full_name);
+    const change = updateIdentity(db, repo, { githubId: info.id, fullName: info.full_name, defaultBranch: info.default_branch ?? null, createdAt: info.created_at }, now);
+    if (change.conflict) throw new Error(change.conflict);
+    repo = db.prepare("SELECT * FROM repos WHERE id = ?").get(repo.id) as RepoRow;
+  }
+  const coversFrom = options.since ?? dayOf(repo.created_at!);
+  const since = options.since ? `${options.since}T00:00:00Z` : null;
+  const counters = new Map<string, { pages: number; items: number }>();
+  const stream: StreamContext = {
+    db,
+    github,
+    now,
+    onPage: (name, items) => {
+      const c = counters.get(name) ?? { pages: 0, items: 0 };
+      c.pages++;
+      c.items += items;
+      counters.set(name, c);
+      options.onProgress?.({ repo: repo.full_name, stream: name, ...c });
+    },
+  };
+  const plan = { mode: "backfill" as const, since, coversFrom };
+  if (only.has("commits")) await crawlCommits(stream, repo, plan);
+  if (only.has("issues")) await crawlIssues(stream, repo, plan);
+  if (only.has("releases")) await crawlReleases(stream, repo, plan);
+  if (only.has("stars")) await crawlStarHistory(stream, repo);
+}
+
+/**
+ * Star history: weekly rows, newest first, each with the stars given on each of its 7 days
+ * that are still present today. Stored as "retained stars" per day, apart from the snapshots.
+ * GitHub does not promise UTC week boundaries: a week's first day is its `week` timestamp's UTC day.
+ */
+export async function crawlStarHistory(ctx: StreamContext, repo: RepoRow): Promise<void> {
+  const { db } = ctx;
+  const state = getSync(db, repo.id, "stars");
+  const cursor = state?.cursor?.mode === "backfill" ? state.cursor : { next: null, mode: "backfill" as const, startedAt: toIso(ctx.now) };
+  const upsert = db.prepare(
+    `INSERT INTO star_history (repo_id, day, stars_added) VALUES (?, ?, ?)
+     ON CONFLICT (repo_id, day) DO UPDATE SET stars_added = excluded.stars_added`,
+  );
+  let first: Day | null = cursor.coversFrom ?? null;
+  for await (const page of ctx.github.starHistory(repo.full_name, cursor.next ?? undefined)) {
+    if (page.notModified) break;
+    db.transaction(() => {
+      for (const week of page.items) {
+        for (const [day, n] of daysOf(week)) {
+          upsert.run(repo.id, day, n);
+          if (first === null || day < first) first = day;
+        }
+      }
+      saveCursor(db, repo.id, "stars", { ...cursor, next: page.next, ...(first ? { coversFrom: first } : {}) }, ctx.now);
+    }).immediate();
+    ctx.onPage?.("stars", page.items.length);
+  }
+  // The whole history read: retained stars are known from the repo's creation on.
+  const from = repo.created_at ? dayOf(repo.created_at) : (first ?? dayOf(ctx.now));
+  completeSync(db, repo.id, "stars", from, new Date(cursor.startedAt ?? toIso(ctx.now)), ctx.now);
+}
+
+function daysOf(week: StarWeek): [Day, number][] {
+  const start = week.week * 1000;
+  return week.days.map((n, i) => [dayOf(new Date(start + i * 86_400_000)), n]);
+}
+
+export function starHistoryTotal(db: Db, repoId: number): number {
+  return db.prepare("SELECT COALESCE(SUM(stars_added), 0) FROM star_history WHERE repo_id = ?").pluck().get(repoId) as number;
+}
