@@ -96,6 +96,9 @@ async function collectRepo(ctx: JobContext, repo: RepoRow, snapshot: SnapshotRes
   const { db, github } = ctx;
   const day = dayOf(now);
   let isEmpty = false;
+  // GraphQL says only "not found" for deleted, blocked and some moved repos: ask REST, whose
+  // status tells them apart (404, 451, 301).
+  if (snapshot?.error instanceof UnavailableError) snapshot = undefined;
   if (snapshot) {
     if (snapshot.error) throw snapshot.error;
     const node = snapshot.node!;

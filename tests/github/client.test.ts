@@ -28,7 +28,7 @@ function client(options: Partial<ConstructorParameters<typeof GitHubClient>[0]> 
 function replay(scenario: string, keep: (def: { method: string; path: string }) => boolean): nock.Scope[] {
   const file = new URL(`../../node_modules/@octokit/fixtures/scenarios/api.github.com/${scenario}/raw-fixture.json`, import.meta.url);
   const defs = (JSON.parse(readFileSync(file, "utf8")) as (nock.Definition & { reqheaders?: Record<string, string> })[])
-    .filter((d) => keep({ method: d.method ?? "", path: d.path }))
+    .filter((d) => keep({ method: d.method ?? "", path: String(d.path) }))
     .map(({ reqheaders: _ignored, ...d }) => d);
   return nock.define(defs);
 }
