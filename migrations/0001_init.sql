@@ -256,3 +256,10 @@ CREATE VIEW latest_scores AS
 SELECT h.* FROM score_history h
 WHERE h.day = (SELECT MAX(s2.day) FROM scores s2 JOIN projects p2 ON p2.id = s2.project_id
                WHERE p2.name = h.project AND s2.model = h.model);
+
+-- The newest complete day for each project and model (today is often incomplete: registries
+-- publish a day's downloads after it ends).
+CREATE VIEW latest_complete_scores AS
+SELECT h.* FROM score_history h
+WHERE h.day = (SELECT MAX(s2.day) FROM scores s2 JOIN projects p2 ON p2.id = s2.project_id
+               WHERE p2.name = h.project AND s2.model = h.model AND s2.complete = 1);

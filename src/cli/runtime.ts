@@ -3,6 +3,7 @@ import { loadConfig, loadTokens } from "../config/load.js";
 import type { Config } from "../config/schema.js";
 import { ConfigError } from "../errors.js";
 import { type JobContext, createGitHubClient } from "../jobs/context.js";
+import { createHttpClient } from "../registries/http.js";
 import { type Db, openDb } from "../store/open.js";
 import { markStaleRuns } from "../store/runs.js";
 import { type Logger, createLogger } from "../util/log.js";
@@ -40,10 +41,12 @@ export function openRuntime(options: GlobalOptions): Runtime {
   markStaleRuns(db);
   const clock = clockFromEnv();
   const github = createGitHubClient(settings.config, settings.tokens, db, settings.log, clock);
+  const http = createHttpClient({ clock, log: (line) => settings.log.warn(line) });
   return {
     db,
     config: settings.config,
     github,
+    http,
     clock,
     log: settings.log,
     configPath: settings.configPath,

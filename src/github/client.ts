@@ -10,7 +10,7 @@ import { type Sleep, realSleep } from "../util/time.js";
 import { Accounting } from "./accounting.js";
 import { classifyError, isPageTooBig } from "./errors.js";
 import { SNAPSHOT_BATCH_SIZE, snapshotBatchQuery } from "./queries.js";
-import { RateLimitNode, RepoResponse, RepoSnapshotNode, StarWeek } from "./schemas.js";
+import { RateLimitNode, ReleaseItem, RepoResponse, RepoSnapshotNode, StarWeek } from "./schemas.js";
 
 const GitHubOctokit = Octokit.plugin(retry, throttling);
 type GitHubOctokit = InstanceType<typeof GitHubOctokit>;
@@ -291,6 +291,17 @@ export class GitHubClient {
         throw classifyError(error, target, `GET ${pathOnly(current)}${pageLabel(current)}`);
       }
     }
+  }
+
+  /** Every asset of every release with its cumulative download count (the github-releases registry). */
+  async listReleaseAssets(fullName: string): Promise<{ releaseId: number; assetId: number; name: string; downloadCount: number }[]> {
+    const assets: { releaseId: number; assetId: number; name: string; downloadCount: number }[] = [];
+    for await (const page of this.list(fullName, `/repos/${fullName}/releases?per_page=100`, ReleaseItem)) {
+      for (const release of page.items) {
+        for (const a of release.assets) assets.push({ releaseId: release.id, assetId: a.id, name: a.name, downloadCount: a.download_count });
+      }
+    }
+    return assets;
   }
 
   /** Star history: weekly rows, newest first (GET /repos/{o}/{r}/stargazers/history). */

@@ -7,6 +7,7 @@ import { saveRateBudgets } from "../store/rate-limits.js";
 import { type Stream, completeSync, getSync, saveCursor } from "../store/sync.js";
 import { type Day, dayOf, toIso } from "../util/time.js";
 import type { JobContext } from "./context.js";
+import { collectPackages } from "./packages.js";
 import { type StreamContext, crawlCommits, crawlIssues, crawlReleases } from "./streams.js";
 
 export const BACKFILL_STREAMS = ["commits", "issues", "releases", "stars", "downloads"] as const;
@@ -71,11 +72,25 @@ export async function backfill(ctx: JobContext, options: BackfillOptions = {}): 
     recordTarget(db, runId, result);
     targets.push(result);
   }
+  let registryRequests = 0;
+  if (only.has("downloads") && !fatal && !ctx.signal?.aborted) {
+    const packages = await collectPackages(
+      { db, config, http: ctx.http, github, now, log: (line) => log.info(line), ...(ctx.signal ? { signal: ctx.signal } : {}) },
+      { mode: "backfill", runId, projects: names, ...(options.since ? { since: options.since } : {}) },
+    );
+    registryRequests = packages.requests;
+    for (const p of packages.packages) {
+      targets.push({ target: p.target, outcome: p.outcome, requests: p.requests, points: 0, ...(p.error ? { error: p.error } : {}) });
+      options.onProgress?.({ repo: p.target, stream: "downloads", pages: p.requests, items: p.rowsWritten, done: true });
+    }
+  }
   const failed = targets.filter((t) => t.outcome === "failed").length;
   const status: RunStatus = fatal ? "failed" : failed === 0 ? (ctx.signal?.aborted ? "interrupted" : "ok") : failed === targets.length ? "failed" : "partial";
   saveRateBudgets(db, [...github.accounting.budgets.values()]);
-  finishRun(db, runId, { status, ...github.accounting.total, ...(fatal ? { error: fatal } : {}), now: ctx.clock() });
-  return { runId, status, targets, ...github.accounting.total };
+  const requests = github.accounting.total.requests + registryRequests;
+  const points = github.accounting.total.points;
+  finishRun(db, runId, { status, requests, points, ...(fatal ? { error: fatal } : {}), now: ctx.clock() });
+  return { runId, status, targets, requests, points };
 }
 
 async function backfillRepo(ctx: JobContext, repo: RepoRow, now: Date, only: Set<BackfillStream>, options: BackfillOptions): Promise<void> {

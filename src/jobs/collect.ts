@@ -2,6 +2,7 @@ import { AuthError, UnavailableError, errorMessage } from "../errors.js";
 import type { SnapshotResult } from "../github/client.js";
 import type { Usage } from "../github/accounting.js";
 import { releaseCount } from "../store/facts.js";
+import { collectPackages } from "./packages.js";
 import { type RepoRow, projectRepos, setReleaseDownloads, setRepoStatus, syncProjects, updateIdentity, upsertSnapshot } from "../store/repos.js";
 import { type RunStatus, type TargetResult, finishRun, recordTarget, startRun } from "../store/runs.js";
 import { saveRateBudgets } from "../store/rate-limits.js";
@@ -67,10 +68,17 @@ export async function collect(ctx: JobContext, options: CollectOptions = {}): Pr
     else log.info(`${repo.full_name}: ${result.outcome} (${result.requests} requests, ${result.points} points)`);
   });
 
+  const packages = await collectPackages(
+    { db, config, http: ctx.http, github, now, log: (line) => log.info(line), ...(ctx.signal ? { signal: ctx.signal } : {}) },
+    { mode: "collect", runId, ...(options.projects ? { projects: options.projects } : {}) },
+  );
+  for (const p of packages.packages) targets.push({ target: p.target, outcome: p.outcome, requests: p.requests, points: 0, ...(p.error ? { error: p.error } : {}) });
+
   const failed = targets.filter((t) => t.outcome === "failed" || t.outcome === "skipped").length;
   const status: RunStatus = authFailure ? "failed" : failed === 0 ? "ok" : failed === targets.length ? "failed" : "partial";
   saveRateBudgets(db, [...github.accounting.budgets.values()]);
-  const { requests, points } = github.accounting.total;
+  const requests = github.accounting.total.requests + packages.requests;
+  const { points } = github.accounting.total;
   finishRun(db, runId, { status, requests, points, ...(authFailure ? { error: authFailure } : {}), now: ctx.clock() });
   return { runId, status, day, targets, requests, points };
 }

@@ -1,5 +1,6 @@
 import type { Config } from "../config/schema.js";
 import { GitHubClient } from "../github/client.js";
+import type { HttpClient } from "../registries/http.js";
 import type { Db } from "../store/open.js";
 import { getEtag } from "../store/sync.js";
 import type { Logger } from "../util/log.js";
@@ -10,6 +11,8 @@ export interface JobContext {
   db: Db;
   config: Config;
   github: GitHubClient;
+  /** The HTTP client of the registry collectors. */
+  http: HttpClient;
   clock: Clock;
   log: Logger;
   sleep?: Sleep;

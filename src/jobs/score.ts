@@ -2,6 +2,7 @@ import type { Config, ModelConfig } from "../config/schema.js";
 import { type Downloads30, evaluate, loadProject } from "../model/inputs.js";
 import { type Score, paramsHash } from "../model/score.js";
 import type { Db } from "../store/open.js";
+import { listProjectPackages, loadDownloads30 } from "../store/packages.js";
 import { syncProjects } from "../store/repos.js";
 import type { Logger } from "../util/log.js";
 import { type Clock, dayOf, dayRange, toIso } from "../util/time.js";
@@ -46,7 +47,7 @@ export function score(ctx: ScoreContext, options: { projects?: string[] } = {}):
       continue;
     }
     const from = data.firstDay <= today ? data.firstDay : today;
-    const downloads = ctx.downloads30?.(name, dayRange(from, today)) ?? [];
+    const downloads = (ctx.downloads30 ?? storedDownloads30(db))(name, dayRange(from, today));
     const projectId = db.prepare("SELECT id FROM projects WHERE name = ?").pluck().get(name) as number;
     for (const model of config.models) {
       const scores = evaluate(data, model, from, today, downloads);
@@ -58,6 +59,18 @@ export function score(ctx: ScoreContext, options: { projects?: string[] } = {}):
     }
   }
   return { day: today, rows, changed, rescored };
+}
+
+/** U's downloads part: the 30-day downloads of each of the project's packages, from the database. */
+export function storedDownloads30(db: Db): Downloads30 {
+  return (projectName, days) => {
+    const packages = listProjectPackages(db, projectName);
+    const series = loadDownloads30(db, packages.map((p) => p.id), days);
+    return packages.map((p) => ({
+      label: `${p.registry}:${p.name}`,
+      values: (series.get(p.id) ?? []).map((d) => d.downloads),
+    }));
+  };
 }
 
 /** Records the model's parameters; returns true when they changed (its old scores are dropped). */

@@ -2,10 +2,10 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { packageRoot } from "../../src/util/paths.js";
 
 /** The built CLI: end-to-end tests run exactly what users run. `npm test` builds it first. */
-export const CLI = fileURLToPath(new URL("../../dist/src/cli/main.js", import.meta.url));
+export const CLI = join(packageRoot, "dist/src/cli/main.js");
 
 export interface CliResult {
   code: number | null;

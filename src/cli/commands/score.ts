@@ -38,7 +38,7 @@ interface ScoreRow {
 export function registerScore(program: Command): void {
   program
     .command("score")
-    .description("evaluate the models and print scores with their parts (latest day by default)")
+    .description("evaluate the models and print scores with their parts (by default the newest complete day)")
     .option("-p, --project <name...>", "only these projects")
     .option("-m, --model <name...>", "these models (default: the default model)")
     .option("--all-models", "every model in the config")
@@ -88,15 +88,21 @@ function checkNames(flag: string, given: string[] | undefined, known: string[]):
 }
 
 function readScores(db: Db, q: { projects: string[]; models: string[]; from: string | null; to: string | null; latestOnly: boolean }): ScoreRow[] {
-  const source = q.latestOnly ? "latest_scores" : "score_history";
-  return db
-    .prepare(
-      `SELECT project, model, day, f, a, n, u, b, c, d, b_share, c_share, d_share, complete, missing FROM ${source}
-       WHERE project IN (SELECT value FROM json_each(@projects)) AND model IN (SELECT value FROM json_each(@models))
-         AND (@from IS NULL OR day >= @from) AND (@to IS NULL OR day <= @to)
-       ORDER BY project, model, day`,
-    )
-    .all({ projects: JSON.stringify(q.projects), models: JSON.stringify(q.models), from: q.from, to: q.to }) as ScoreRow[];
+  const select = (source: string) =>
+    db
+      .prepare(
+        `SELECT project, model, day, f, a, n, u, b, c, d, b_share, c_share, d_share, complete, missing FROM ${source}
+         WHERE project IN (SELECT value FROM json_each(@projects)) AND model IN (SELECT value FROM json_each(@models))
+           AND (@from IS NULL OR day >= @from) AND (@to IS NULL OR day <= @to)
+         ORDER BY project, model, day`,
+      )
+      .all({ projects: JSON.stringify(q.projects), models: JSON.stringify(q.models), from: q.from, to: q.to }) as ScoreRow[];
+  if (!q.latestOnly) return select("score_history");
+  // The newest complete day of each series; a series with none shows its newest day and what it lacks.
+  const complete = select("latest_complete_scores");
+  const have = new Set(complete.map((r) => `${r.project}\0${r.model}`));
+  const rest = select("latest_scores").filter((r) => !have.has(`${r.project}\0${r.model}`));
+  return [...complete, ...rest].sort((a, b) => a.project.localeCompare(b.project) || a.model.localeCompare(b.model));
 }
 
 function render(rows: ScoreRow[], format: ScoreOptions["format"]): string {

@@ -8,7 +8,8 @@
  * raises an explicit "not implemented" error instead of silently resolving to null.
  */
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { packageRoot } from "../../../src/util/paths.js";
 import type { DocumentNode, GraphQLError, GraphQLFieldResolver, GraphQLSchema } from "graphql";
 import { buildSchema, execute, parse, validate } from "graphql";
 import type { FakeCommit, FakeGitHubState, FakeIssue, FakeRelease, FakeRepo } from "./data.js";
@@ -22,8 +23,8 @@ let cachedSchema: GraphQLSchema | undefined;
 /** GitHub's schema, built once per process (~0.3-0.6 s). */
 export function githubSchema(): GraphQLSchema {
   if (!cachedSchema) {
-    // Not exported by the package, so read it by path (tests/support/fake-github → project root).
-    const file = fileURLToPath(new URL("../../../node_modules/@octokit/graphql-schema/schema.graphql", import.meta.url));
+    // Not exported by the package, so read it by path from the project root (from src or dist).
+    const file = join(packageRoot, "node_modules/@octokit/graphql-schema/schema.graphql");
     // The published SDL repeats a few field definitions, which strict SDL validation rejects.
     cachedSchema = buildSchema(readFileSync(file, "utf8"), { assumeValidSDL: true });
   }

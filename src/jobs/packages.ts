@@ -1,0 +1,164 @@
+import type { Config, ProjectConfig } from "../config/schema.js";
+import { ConfigError, UnavailableError, errorMessage } from "../errors.js";
+import { collectorContext } from "../registries/config.js";
+import type { HttpClient } from "../registries/http.js";
+import { getCollector } from "../registries/index.js";
+import type { DailySeries, PackageSnapshot, RegistryCollector, ReleaseAssetSource } from "../registries/types.js";
+import { inTransaction, type Db } from "../store/open.js";
+import {
+  dailyCoverage,
+  markPendingDays,
+  setPackageStatus,
+  syncProjectPackages,
+  upsertDailyDownloads,
+  upsertSnapshot,
+} from "../store/packages.js";
+import { recordTarget, type TargetOutcome } from "../store/runs.js";
+import { addDays, dayOf, minDay, type Day } from "../util/time.js";
+
+export interface PackagesDeps {
+  db: Db;
+  config: Config;
+  http: HttpClient;
+  /** Release assets, from the GitHub client (github-releases packages). */
+  github: ReleaseAssetSource;
+  now: Date;
+  log?: (line: string) => void;
+  /** Once aborted, no further package is started (daemon shutdown). */
+  signal?: AbortSignal;
+}
+
+export interface PackagesOptions {
+  /** collect: today's snapshot and the recent days; backfill: as far back as each registry keeps (or `since`). */
+  mode: "collect" | "backfill";
+  /** Project names; every project when absent. */
+  projects?: string[];
+  since?: Day;
+  runId?: number;
+}
+
+export interface PackageResult {
+  /** `registry:name`, as in run_targets. */
+  target: string;
+  outcome: Extract<TargetOutcome, "ok" | "failed" | "gone" | "skipped">;
+  error?: string;
+  rowsWritten: number;
+  requests: number;
+}
+
+export interface PackagesSummary {
+  packages: PackageResult[];
+  requests: number;
+  failed: number;
+}
+
+/** The days a collect always covers: the 30-day window of yesterday and today. */
+const COLLECT_DAYS = 31;
+
+/**
+ * Collects every package of the selected projects, one at a time: the day's snapshot and the
+ * daily series where the registry has one. Each package's writes are one short transaction; a
+ * failing package is recorded and the others go on.
+ */
+export async function collectPackages(deps: PackagesDeps, options: PackagesOptions): Promise<PackagesSummary> {
+  const { db, now } = deps;
+  const projects = selectProjects(deps.config, options.projects);
+  const targets = new Map<string, { collector: RegistryCollector; name: string; packageId: number }>();
+  inTransaction(db, () => {
+    for (const project of projects) {
+      db.prepare("INSERT INTO projects (name) VALUES (?) ON CONFLICT (name) DO NOTHING").run(project.name);
+      const projectId = db.prepare("SELECT id FROM projects WHERE name = ?").pluck().get(project.name) as number;
+      const refs = project.packages.map((pkg) => {
+        // The config schema already refused unknown registries and invalid names.
+        const collector = getCollector(pkg.registry) as RegistryCollector;
+        return { collector, registry: pkg.registry, name: collector.normalizeName(pkg.name) };
+      });
+      const ids = syncProjectPackages(db, projectId, refs, now);
+      refs.forEach((ref, i) => targets.set(`${ref.registry}:${ref.name}`, { ...ref, packageId: ids[i] as number }));
+    }
+  });
+
+  const results: PackageResult[] = [];
+  const startRequests = deps.http.requests;
+  for (const [target, { collector, name, packageId }] of targets) {
+    if (deps.signal?.aborted) {
+      results.push({ target, outcome: "skipped", rowsWritten: 0, requests: 0 });
+      continue;
+    }
+    const result = await collectOne(deps, options, { target, collector, name, packageId });
+    deps.log?.(`${target}: ${result.outcome}, ${result.rowsWritten} rows, ${result.requests} requests${result.error ? `: ${result.error}` : ""}`);
+    results.push(result);
+  }
+  return {
+    packages: results,
+    requests: deps.http.requests - startRequests,
+    failed: results.filter((r) => r.outcome === "failed" || r.outcome === "gone").length,
+  };
+}
+
+async function collectOne(
+  deps: PackagesDeps,
+  options: PackagesOptions,
+  pkg: { target: string; collector: RegistryCollector; name: string; packageId: number },
+): Promise<PackageResult> {
+  const { db, now } = deps;
+  const { collector, name, packageId, target } = pkg;
+  const before = deps.http.requests;
+  const ctx = collectorContext(collector, deps.config.registries, deps);
+  const today = dayOf(now);
+  try {
+    // The config schema checked the name already; checked again here because a URL is built from it.
+    const problem = collector.nameProblem(name);
+    if (problem) throw new Error(`${target}: ${problem}`);
+    // Everything is fetched before anything is written: a response that fails writes nothing.
+    const snapshot: PackageSnapshot | null = collector.snapshot ? await collector.snapshot(name, ctx) : null;
+    let series: DailySeries | null = null;
+    if (collector.history) {
+      const from = options.mode === "backfill" ? (options.since ?? addDays(today, -collector.historyDays)) : collectFrom(db, packageId, today);
+      series = await collector.history(name, { from, to: today }, ctx);
+    }
+    const requests = deps.http.requests - before;
+    const rowsWritten = inTransaction(db, () => {
+      let rows = 0;
+      if (snapshot) {
+        rows++;
+        const drop = upsertSnapshot(db, packageId, today, snapshot, now);
+        if (drop) deps.log?.(`${target}: total went down from ${drop.previousTotal} (${drop.previousDay}) to ${snapshot.total}`);
+      }
+      if (series) {
+        rows += upsertDailyDownloads(db, packageId, series.days, now);
+        markPendingDays(db, packageId, series.from, series.pending, now);
+      }
+      setPackageStatus(db, packageId, "active", null, now);
+      if (options.runId !== undefined) recordTarget(db, options.runId, { target, outcome: "ok", requests });
+      return rows;
+    });
+    return { target, outcome: "ok", rowsWritten, requests };
+  } catch (error) {
+    const requests = deps.http.requests - before;
+    const outcome = error instanceof UnavailableError ? "gone" : "failed";
+    const message = errorMessage(error);
+    inTransaction(db, () => {
+      if (outcome === "gone") setPackageStatus(db, packageId, "gone", message, now);
+      if (options.runId !== undefined) recordTarget(db, options.runId, { target, outcome, error: message, requests });
+    });
+    return { target, outcome, error: message, rowsWritten: 0, requests };
+  }
+}
+
+/**
+ * Where a collect starts: the 30-day window of yesterday (so late corrections are picked up),
+ * or earlier when days after the newest stored one or still-pending days lie before it.
+ */
+function collectFrom(db: Db, packageId: number, today: Day): Day {
+  const window = addDays(today, -(COLLECT_DAYS - 1));
+  const { latest, earliestPending } = dailyCoverage(db, packageId);
+  return minDay(minDay(window, latest === null ? null : addDays(latest, 1)), earliestPending) ?? window;
+}
+
+function selectProjects(config: Config, names: readonly string[] | undefined): ProjectConfig[] {
+  if (!names) return config.projects;
+  const unknown = names.filter((name) => !config.projects.some((p) => p.name.toLowerCase() === name.toLowerCase()));
+  if (unknown.length) throw new ConfigError(unknown.map((name) => `no project named "${name}" in the config`));
+  return config.projects.filter((p) => names.some((name) => name.toLowerCase() === p.name.toLowerCase()));
+}

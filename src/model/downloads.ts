@@ -1,0 +1,130 @@
+import { addDays, dayRange, type Day } from "../util/time.js";
+
+export const WINDOW_DAYS = 30;
+
+export interface PackageSeries {
+  /** Daily figures as the registry published them. */
+  daily: readonly { day: Day; downloads: number }[];
+  /** Days the registry had not published yet when last asked. */
+  pending: readonly Day[];
+  /** What the registry said on a day: all-time total and/or a stated 30-day figure. */
+  snapshots: readonly { day: Day; total: number | null; last30: number | null }[];
+}
+
+export type Downloads30 =
+  | { day: Day; downloads: number; method: "daily" | "stated" | "totals" }
+  | { day: Day; downloads: null; missing: string };
+
+/**
+ * Downloads in the 30 days ending on day d (d−29 … d, UTC), the same definition for every
+ * registry, tried in this order:
+ *
+ * 1. daily: the sum of the published daily figures of d−29 … d, when all 30 are known;
+ * 2. stated: the 30-day figure the registry itself stated on d (Hugging Face `downloads`);
+ * 3. totals: total(d) − total(d−30), from the all-time totals snapshotted on d and on d−30,
+ *    when the total never went down between them (a reset or rename would make the difference
+ *    meaningless, and downloads are never negative). Snapshots in between may be missing.
+ *
+ * Otherwise the figure is unknown (null) and `missing` says which part is missing: never 0.
+ * This is the only definition U(x) uses; it is pure, src/store/packages.ts loads its input.
+ */
+export function downloads30(series: PackageSeries, days: readonly Day[]): Downloads30[] {
+  const daily = new Map(series.daily.map((row) => [row.day, row.downloads]));
+  const pending = new Set(series.pending);
+  const snapshots = [...series.snapshots].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  const byDay = new Map(snapshots.map((s) => [s.day, s]));
+  const totals = snapshots.filter((s) => s.total !== null) as { day: Day; total: number }[];
+  const hasDaily = daily.size > 0 || pending.size > 0;
+  const statesLast30 = snapshots.some((s) => s.last30 !== null);
+
+  return days.map((day): Downloads30 => {
+    const problems: string[] = [];
+    if (hasDaily) {
+      const sum = fromDaily(day, daily, pending);
+      if (typeof sum === "number") return { day, downloads: sum, method: "daily" };
+      problems.push(sum.missing);
+    }
+    const stated = byDay.get(day)?.last30;
+    if (stated !== undefined && stated !== null) return { day, downloads: stated, method: "stated" };
+    if (statesLast30 && totals.length === 0) problems.push(`no 30-day figure stated on ${day}`);
+    if (totals.length > 0) {
+      const difference = fromTotals(day, totals);
+      if (typeof difference === "number") return { day, downloads: difference, method: "totals" };
+      problems.push(difference.missing);
+    }
+    if (problems.length === 0) problems.push("no downloads collected for this package");
+    return { day, downloads: null, missing: problems.join("; ") };
+  });
+}
+
+function fromDaily(day: Day, daily: ReadonlyMap<Day, number>, pending: ReadonlySet<Day>): number | { missing: string } {
+  let sum = 0;
+  const notPublished: Day[] = [];
+  const unknown: Day[] = [];
+  for (const d of dayRange(addDays(day, -(WINDOW_DAYS - 1)), day)) {
+    const figure = daily.get(d);
+    if (figure !== undefined) sum += figure;
+    else if (pending.has(d)) notPublished.push(d);
+    else unknown.push(d);
+  }
+  if (notPublished.length === 0 && unknown.length === 0) return sum;
+  const parts: string[] = [];
+  if (notPublished.length) parts.push(`daily downloads pending (not published yet) for ${spans(notPublished)}`);
+  if (unknown.length) parts.push(`daily downloads missing for ${spans(unknown)}`);
+  return { missing: parts.join("; ") };
+}
+
+function fromTotals(day: Day, totals: readonly { day: Day; total: number }[]): number | { missing: string } {
+  const start = addDays(day, -WINDOW_DAYS);
+  const end = totals.find((s) => s.day === day);
+  const begin = totals.find((s) => s.day === start);
+  if (!end) return { missing: `no snapshot of the total on ${day}` };
+  if (!begin) {
+    const first = totals[0]?.day;
+    const since = first !== undefined && first > start ? ` (tracking began on ${first})` : "";
+    return { missing: `no snapshot of the total on ${start}${since}` };
+  }
+  const drop = firstDrop(totals.filter((s) => s.day >= start && s.day <= day));
+  if (drop) return { missing: drop };
+  return end.total - begin.total;
+}
+
+/** Daily downloads from successive snapshots of a total: the first day and any gap have none. */
+export function dailyFromTotals(
+  snapshots: readonly { day: Day; total: number | null }[],
+): ({ day: Day; downloads: number } | { day: Day; downloads: null; missing: string })[] {
+  const totals = snapshots.filter((s) => s.total !== null).sort((a, b) => (a.day < b.day ? -1 : 1)) as { day: Day; total: number }[];
+  return totals.map((snapshot, i) => {
+    const previous = totals[i - 1];
+    if (!previous) return { day: snapshot.day, downloads: null, missing: "first day of tracking: no earlier total" };
+    if (previous.day !== addDays(snapshot.day, -1)) {
+      return { day: snapshot.day, downloads: null, missing: `no snapshot of the total on ${addDays(snapshot.day, -1)}` };
+    }
+    const drop = firstDrop([previous, snapshot]);
+    if (drop) return { day: snapshot.day, downloads: null, missing: drop };
+    return { day: snapshot.day, downloads: snapshot.total - previous.total };
+  });
+}
+
+function firstDrop(totals: readonly { day: Day; total: number }[]): string | null {
+  for (let i = 1; i < totals.length; i++) {
+    const [before, after] = [totals[i - 1], totals[i]] as [{ day: Day; total: number }, { day: Day; total: number }];
+    if (after.total < before.total) {
+      return `the total went down on ${after.day} (${before.total} to ${after.total}): a reset or rename, not negative downloads`;
+    }
+  }
+  return null;
+}
+
+/** "2026-10-01..2026-10-03, 2026-10-09", at most three spans. */
+function spans(days: readonly Day[]): string {
+  const runs: [Day, Day][] = [];
+  for (const day of days) {
+    const last = runs[runs.length - 1];
+    if (last && addDays(last[1], 1) === day) last[1] = day;
+    else runs.push([day, day]);
+  }
+  const shown = runs.slice(0, 3).map(([a, b]) => (a === b ? a : `${a}..${b}`));
+  if (runs.length > 3) shown.push(`${runs.length - 3} more`);
+  return shown.join(", ");
+}
