@@ -1,4 +1,5 @@
-import { AuthError, UnavailableError, errorMessage } from "../errors.js";
+import { AuthError } from "../errors.js";
+import { outcomeOf } from "./outcome.js";
 import type { StarWeek } from "../github/schemas.js";
 import type { Db } from "../store/open.js";
 import { type RepoRow, projectRepos, setRepoStatus, syncProjects, updateIdentity } from "../store/repos.js";
@@ -57,15 +58,9 @@ export async function backfill(ctx: JobContext, options: BackfillOptions = {}): 
   for (const repo of repos.values()) {
     if (fatal || ctx.signal?.aborted) break;
     const tracked = await github.accounting.track(() => backfillRepo(ctx, repo, now, only, options));
-    const { requests, points } = tracked.usage;
-    let result: TargetResult = { target: repo.full_name, outcome: "ok", requests, points };
+    const result = outcomeOf(repo.full_name, tracked);
     if ("error" in tracked) {
-      const error = tracked.error;
-      if (error instanceof AuthError) fatal = error.message;
-      result =
-        error instanceof UnavailableError && error.reason !== "empty"
-          ? { target: repo.full_name, outcome: error.reason, error: error.message, requests, points }
-          : { target: repo.full_name, outcome: "failed", error: errorMessage(error), requests, points };
+      if (tracked.error instanceof AuthError) fatal = tracked.error.message;
       if (result.outcome === "gone" || result.outcome === "blocked") setRepoStatus(db, repo.id, result.outcome, result.error ?? null, now);
       log.warn(`${repo.full_name}: ${result.error}`);
     }

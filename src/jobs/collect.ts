@@ -1,6 +1,6 @@
 import { AuthError, UnavailableError, errorMessage } from "../errors.js";
+import { outcomeOf } from "./outcome.js";
 import type { SnapshotResult } from "../github/client.js";
-import type { Usage } from "../github/accounting.js";
 import { releaseCount } from "../store/facts.js";
 import { collectPackages } from "./packages.js";
 import { type RepoRow, projectRepos, setReleaseDownloads, setRepoStatus, syncProjects, updateIdentity, upsertSnapshot } from "../store/repos.js";
@@ -88,16 +88,6 @@ function selectedRepos(ctx: JobContext, projects: string[] | undefined): RepoRow
   const byId = new Map<number, RepoRow>();
   for (const name of names) for (const repo of projectRepos(ctx.db, name)) byId.set(repo.id, repo);
   return [...byId.values()];
-}
-
-function outcomeOf(target: string, tracked: { value: void; usage: Usage } | { error: unknown; usage: Usage }): TargetResult {
-  const { requests, points } = tracked.usage;
-  if (!("error" in tracked)) return { target, outcome: "ok", requests, points };
-  const error = tracked.error;
-  if (error instanceof UnavailableError && error.reason !== "empty") {
-    return { target, outcome: error.reason, error: error.message, requests, points };
-  }
-  return { target, outcome: "failed", error: errorMessage(error), requests, points };
 }
 
 async function collectRepo(ctx: JobContext, repo: RepoRow, snapshot: SnapshotResult | undefined, now: Date): Promise<void> {

@@ -1,0 +1,14 @@
+import type { Usage } from "../github/accounting.js";
+import { UnavailableError, errorMessage } from "../errors.js";
+import type { TargetResult } from "../store/runs.js";
+
+/** How one target's work ended, for run_targets: ok, gone/blocked (kept, not retried), or failed. */
+export function outcomeOf(target: string, tracked: { value: unknown; usage: Usage } | { error: unknown; usage: Usage }): TargetResult {
+  const { requests, points } = tracked.usage;
+  if (!("error" in tracked)) return { target, outcome: "ok", requests, points };
+  const error = tracked.error;
+  if (error instanceof UnavailableError && error.reason !== "empty") {
+    return { target, outcome: error.reason, error: error.message, requests, points };
+  }
+  return { target, outcome: "failed", error: errorMessage(error), requests, points };
+}
