@@ -174,17 +174,17 @@ describe("collect then score, end to end", () => {
     fake.state.faults.add({ path: /\/issues$/, respond: { status: 503, body: { message: "Service Unavailable" } } });
     const failing = await runCli(["--config", config, "collect"], { env: env(DAY2) });
     outputs.push(failing.stdout, failing.stderr);
-    expect(failing.code).toBe(1);
+    expect(failing.code, failing.stdout + failing.stderr).toBe(1);
     fake.state.clearFaults();
     const denied = await runCli(["--config", config, "collect"], { env: env(DAY2, { GITHUB_TOKEN: `${CANARY}x` }) });
     outputs.push(denied.stdout, denied.stderr);
-    expect(denied.code).toBe(1);
+    expect(denied.code, denied.stdout + denied.stderr).toBe(1);
     expect(denied.stdout + denied.stderr).toMatch(/401|Bad credentials/);
     const bad = writeConfig(dir, `${configYaml(fake, dbPath)}colour: blue\n`);
     const invalid = await runCli(["--config", bad, "collect"], { env: env(DAY2) });
     outputs.push(invalid.stdout, invalid.stderr);
-    expect(invalid.code).toBe(2);
-    for (const text of outputs) expect(text).not.toContain(CANARY);
+    expect(invalid.code, invalid.stderr).toBe(2);
+    for (const text of outputs) expect(text.includes(CANARY), text).toBe(false);
     for (const file of [dbPath, `${dbPath}-wal`]) {
       let bytes = "";
       try {
