@@ -236,14 +236,14 @@ export class GitHubClient {
    * Sends the stored validator with each request; a 502/504 on a big page retries the same
    * offset with a smaller page before failing with the endpoint and page named.
    */
-  async *list<T>(target: string, start: string, schema: z.ZodType<T>): AsyncGenerator<ListPage<T>> {
+  async *list<T>(target: string, start: string, schema: z.ZodType<T>, options: { conditional?: boolean } = {}): AsyncGenerator<ListPage<T>> {
     const { octokit, label } = this.pick(target);
     let url: string | null = start;
     const seen = new Set<string>();
     while (url !== null) {
       if (seen.has(url)) throw new HostError(`GET ${url}: pagination repeats itself`, "github");
       seen.add(url);
-      const page: ListPage<T> = await this.fetchPage(octokit, label, target, url, schema);
+      const page: ListPage<T> = await this.fetchPage(octokit, label, target, url, schema, options.conditional ?? true);
       yield page;
       url = page.next;
     }
@@ -252,13 +252,13 @@ export class GitHubClient {
   /** One page of a list at `url` (relative to the API base), for crawls that build their own URLs. */
   page<T>(target: string, url: string, schema: z.ZodType<T>): Promise<ListPage<T>> {
     const { octokit, label } = this.pick(target);
-    return this.fetchPage(octokit, label, target, url, schema);
+    return this.fetchPage(octokit, label, target, url, schema, true);
   }
 
-  private async fetchPage<T>(octokit: GitHubOctokit, label: string, target: string, url: string, schema: z.ZodType<T>): Promise<ListPage<T>> {
+  private async fetchPage<T>(octokit: GitHubOctokit, label: string, target: string, url: string, schema: z.ZodType<T>, conditional: boolean): Promise<ListPage<T>> {
     let current = url;
     for (let attempt = 0; ; attempt++) {
-      const etag = this.options.cache?.get(current, label);
+      const etag = conditional ? this.options.cache?.get(current, label) : undefined;
       try {
         const response = await octokit.request(`GET ${this.absolute(current)}`, {
           headers: etag ? { "if-none-match": etag } : {},
@@ -296,7 +296,8 @@ export class GitHubClient {
   /** Every asset of every release with its cumulative download count (the github-releases registry). */
   async listReleaseAssets(fullName: string): Promise<{ releaseId: number; assetId: number; name: string; downloadCount: number }[]> {
     const assets: { releaseId: number; assetId: number; name: string; downloadCount: number }[] = [];
-    for await (const page of this.list(fullName, `/repos/${fullName}/releases?per_page=100`, ReleaseItem)) {
+    // Unconditional: a 304 here would read as "no assets", and the crawl may just have stored this URL's ETag.
+    for await (const page of this.list(fullName, `/repos/${fullName}/releases?per_page=100`, ReleaseItem, { conditional: false })) {
       for (const release of page.items) {
         for (const a of release.assets) assets.push({ releaseId: release.id, assetId: a.id, name: a.name, downloadCount: a.download_count });
       }
