@@ -4,8 +4,10 @@ import { AuthError, ConfigError, FatalError, errorMessage } from "../errors.js";
 import { redact } from "../util/secrets.js";
 import { registerBackfill } from "./commands/backfill.js";
 import { registerCollect } from "./commands/collect.js";
+import { registerDaemon } from "./commands/daemon.js";
 import { registerInit } from "./commands/init.js";
 import { registerScore } from "./commands/score.js";
+import { registerStatus } from "./commands/status.js";
 
 const program = new Command("oss-pulse")
   .description("Track open-source projects on GitHub and package registries, and score their strategy over time.")
@@ -21,6 +23,8 @@ registerInit(program);
 registerCollect(program);
 registerBackfill(program);
 registerScore(program);
+registerDaemon(program);
+registerStatus(program);
 
 try {
   await program.parseAsync(process.argv);

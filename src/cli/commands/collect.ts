@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { WRITER_WAIT_MS, describeHolder, withWriterLease } from "../../daemon/lease.js";
 import { collect } from "../../jobs/collect.js";
 import { formatTable } from "../output.js";
 import { type GlobalOptions, openRuntime } from "../runtime.js";
@@ -12,7 +13,11 @@ export function registerCollect(program: Command): void {
       const global = program.opts<GlobalOptions>();
       const rt = openRuntime(global);
       try {
-        const summary = await collect(rt, opts.project ? { projects: opts.project } : {});
+        // A daemon collecting right now is waited for (bounded), never raced.
+        const summary = await withWriterLease(rt.db, "collect (CLI)", (signal) => collect({ ...rt, signal }, opts.project ? { projects: opts.project } : {}), {
+          waitMs: WRITER_WAIT_MS,
+          onWait: (holder, ms) => rt.log.warn(`${describeHolder(holder)} is collecting; waiting up to ${ms / 60_000} min for it to finish`),
+        });
         if (global.json) {
           process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
         } else {

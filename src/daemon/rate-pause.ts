@@ -1,0 +1,29 @@
+import type { Db } from "../store/open.js";
+
+/** The GitHub budgets a collection cannot do without. */
+const NEEDED = ["core", "graphql"];
+
+export interface RatePause {
+  resource: string;
+  until: Date;
+}
+
+/**
+ * When every token's budget of a resource a collection needs is spent and not yet reset, the
+ * instant collection can resume (the latest such reset); otherwise null. Starting a run before
+ * then would only fail each repo in turn.
+ */
+export function rateLimitPause(db: Db, now: Date): RatePause | null {
+  const rows = db.prepare("SELECT resource, remaining, reset_at FROM rate_limits").all() as { resource: string; remaining: number; reset_at: string }[];
+  let pause: RatePause | null = null;
+  for (const resource of NEEDED) {
+    const budgets = rows.filter((r) => r.resource === resource);
+    if (budgets.length === 0) continue;
+    const spent = budgets.every((b) => b.remaining <= 0 && Date.parse(b.reset_at) > now.getTime());
+    if (!spent) continue;
+    // With several tokens, the first one to reset lets work resume.
+    const until = new Date(Math.min(...budgets.map((b) => Date.parse(b.reset_at))));
+    if (!pause || until > pause.until) pause = { resource, until };
+  }
+  return pause;
+}
