@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { FatalError } from "../errors.js";
+import { pidAlive } from "../util/process.js";
 import type { Db } from "../store/open.js";
 import { type Clock, type Sleep, realSleep, systemClock, toIso } from "../util/time.js";
 
@@ -196,14 +197,4 @@ function reclaimReason(row: LeaseRow, now: Date, me: ProcessIdentity): "expired"
 
 function holderOf(row: LeaseRow): LeaseHolder {
   return { name: row.name, holder: row.holder, host: row.host, pid: row.pid, acquiredAt: row.acquired_at, expiresAt: row.expires_at };
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

@@ -1,3 +1,4 @@
+import { pidAlive } from "../util/process.js";
 import { redact } from "../util/secrets.js";
 import { toIso } from "../util/time.js";
 import type { Db } from "./open.js";
@@ -60,13 +61,4 @@ export function markStaleRuns(db: Db, isAlive: (pid: number) => boolean = pidAli
     count++;
   }
   return count;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

@@ -1,5 +1,6 @@
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
+import { WRITER_WAIT_MS, describeHolder, withWriterLease } from "../../daemon/lease.js";
 import { ConfigError } from "../../errors.js";
 import { BACKFILL_STREAMS, type BackfillStream, type ProgressEvent, backfill } from "../../jobs/backfill.js";
 import { score } from "../../jobs/score.js";
@@ -24,12 +25,19 @@ export function registerBackfill(program: Command): void {
       const rt = openRuntime(global);
       const progress = createProgress(global.json === true);
       try {
-        const summary = await backfill(rt, {
-          ...(opts.project ? { projects: opts.project } : {}),
-          ...(opts.since ? { since: opts.since } : {}),
-          ...(only ? { only: only as BackfillStream[] } : {}),
-          onProgress: progress.update,
-        });
+        // A daemon collecting right now is waited for (bounded), never raced.
+        const summary = await withWriterLease(
+          rt.db,
+          "backfill (CLI)",
+          (signal) =>
+            backfill({ ...rt, signal }, {
+              ...(opts.project ? { projects: opts.project } : {}),
+              ...(opts.since ? { since: opts.since } : {}),
+              ...(only ? { only: only as BackfillStream[] } : {}),
+              onProgress: progress.update,
+            }),
+          { waitMs: WRITER_WAIT_MS, onWait: (holder, ms) => rt.log.warn(`${describeHolder(holder)} is collecting; waiting up to ${ms / 60_000} min for it to finish`) },
+        );
         progress.stop();
         const scored = score(rt, opts.project ? { projects: opts.project } : {});
         if (global.json) {
