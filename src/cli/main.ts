@@ -6,6 +6,7 @@ import { registerBackfill } from "./commands/backfill.js";
 import { registerCollect } from "./commands/collect.js";
 import { registerDaemon } from "./commands/daemon.js";
 import { registerInit } from "./commands/init.js";
+import { registerReport } from "./commands/report.js";
 import { registerScore } from "./commands/score.js";
 import { registerStatus } from "./commands/status.js";
 
@@ -23,6 +24,7 @@ registerInit(program);
 registerCollect(program);
 registerBackfill(program);
 registerScore(program);
+registerReport(program);
 registerDaemon(program);
 registerStatus(program);
 

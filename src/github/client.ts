@@ -99,7 +99,8 @@ export class GitHubClient {
       ...(token ? { auth: token } : {}),
       baseUrl: this.apiUrl,
       userAgent: this.options.userAgent,
-      log: { debug: () => {}, info: () => {}, warn, error: warn },
+      // Failed requests are classified and reported by the callers; the request log would only repeat them (and call every 304 an error).
+      log: { debug: () => {}, info: () => {}, warn, error: () => {} },
       request: { fetch: this.meteredFetch(label) },
       // 403/429 belong to the throttler, 409 (empty repository) is an answer, not a fault.
       retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451], retries: 3, retryAfterBaseValue: base },

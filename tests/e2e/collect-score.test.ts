@@ -169,6 +169,16 @@ describe("collect then score, end to end", () => {
     }
   });
 
+  it("writes a self-contained HTML report of the scores", async () => {
+    const out = join(dir, "report.html");
+    const run = await runCli(["--config", config, "report", "--out", out, "--model", "weighted"], { env: env(DAY2) });
+    outputs.push(run.stdout, run.stderr);
+    expect(run.code).toBe(0);
+    const html = readFileSync(out, "utf8");
+    for (const name of Object.keys(REPOS)) expect(html).toContain(`"project":"${name}"`);
+    expect(html).not.toMatch(/<script[^>]+src=/);
+  });
+
   it("never lets the token reach stdout, stderr, logs or the database", async () => {
     // Error paths too: a 5xx storm, a rejected token, a bad config.
     fake.state.faults.add({ path: /\/issues$/, respond: { status: 503, body: { message: "Service Unavailable" } } });
