@@ -55,7 +55,7 @@ export function renderReport(data: ReportData): string {
   h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.15rem; margin-top: 2.2rem; }
   .meta { color: #59636e; } table { border-collapse: collapse; width: 100%; margin-top: .6rem; }
   th, td { padding: .35rem .6rem; border-bottom: 1px solid #d1d9e0; text-align: right; white-space: nowrap; }
-  th:first-child, td:first-child { text-align: left; } td.missing { color: #9a6700; text-align: left; white-space: normal; }
+  th:first-child, td:first-child { text-align: left; } td.missing { color: #9a6700; text-align: left; white-space: normal; } td.complete { color: #1a7f37; text-align: left; }
   .bar { display: inline-block; height: .7rem; vertical-align: middle; }
   .chart { position: relative; height: 320px; margin-top: .6rem; } code { background: #f6f8fa; padding: 0 .25rem; }
 </style>
@@ -81,7 +81,7 @@ for (const r of data.latest) {
   const share = (x, color) => x === null ? "–" : pct(x) + ' <span class="bar" style="width:' + Math.round(x * 60) + 'px;background:' + color + '"></span>';
   tbody.insertAdjacentHTML("beforeend", "<tr><td>" + esc(r.project) + "</td><td>" + r.day + "</td><td>" + num(r.f, 2) + "</td><td>" + share(r.bShare, colors[0]) +
     "</td><td>" + share(r.cShare, colors[2]) + "</td><td>" + share(r.dShare, colors[1]) + "</td><td>" + num(r.a, 0) + "</td><td>" + num(r.n, 0) + "</td><td>" + num(r.u, 0) +
-    '</td><td class="missing">' + (r.complete ? "complete" : "missing: " + esc(r.missing.join(", "))) + "</td></tr>");
+    (r.complete ? '</td><td class="complete">complete' : '</td><td class="missing">missing: ' + esc(r.missing.join(", "))) + "</td></tr>");
 }
 const common = { animation: false, maintainAspectRatio: false, spanGaps: false, interaction: { mode: "index", intersect: false }, elements: { point: { radius: 0 } } };
 new Chart(document.getElementById("f"), {
@@ -95,9 +95,9 @@ data.series.forEach((s, i) => {
   new Chart(document.getElementById("parts" + i), {
     type: "line",
     data: { labels: s.days, datasets: [
-      { label: "brand α·B (activity)", data: s.b, borderColor: colors[0], backgroundColor: colors[0] + "55", fill: true },
-      { label: "technical β·C (contributors)", data: s.c, borderColor: colors[2], backgroundColor: colors[2] + "55", fill: true },
-      { label: "commercial γ·D (users)", data: s.d, borderColor: colors[1], backgroundColor: colors[1] + "55", fill: true },
+      { label: "brand α·B (activity)", data: s.b, borderColor: colors[0], backgroundColor: colors[0] + "66", fill: "origin" },
+      { label: "technical β·C (contributors)", data: s.c, borderColor: colors[2], backgroundColor: colors[2] + "66", fill: "-1" },
+      { label: "commercial γ·D (users)", data: s.d, borderColor: colors[1], backgroundColor: colors[1] + "66", fill: "-1" },
     ] },
     options: { ...common, scales: { y: { stacked: true } }, plugins: { title: { display: true, text: "stacked parts of f" } } },
   });
