@@ -124,14 +124,16 @@ CREATE TABLE sync_state (
   PRIMARY KEY (repo_id, stream)
 ) WITHOUT ROWID;
 
--- Validators for conditional requests: the ETag of the latest first page read from each list
--- endpoint (path without query). It is sent only when the next request is the same URL.
--- `scope` separates identities (GitHub varies on Authorization); it is a label, never a token.
+-- Validators for conditional requests: the latest first page read from each list endpoint
+-- (path without query), with its ETag when that page was the whole list (NULL otherwise: a 304
+-- on the first page of a longer list would hide changes further on). It is sent only when the
+-- next request is the same URL. `scope` separates identities (GitHub varies on
+-- Authorization); it is a label, never a token.
 CREATE TABLE http_cache (
   endpoint   TEXT NOT NULL,
   scope      TEXT NOT NULL,
   url        TEXT NOT NULL,
-  etag       TEXT NOT NULL,
+  etag       TEXT,
   updated_at TEXT NOT NULL,
   PRIMARY KEY (endpoint, scope)
 ) WITHOUT ROWID;

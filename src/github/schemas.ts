@@ -23,6 +23,8 @@ export const CommitItem = z.object({
     committer: z.object({ date: z.string() }),
   }),
   author: actor,
+  /** Empty for a root commit: a crawl that reaches one has read the branch's whole history. */
+  parents: z.array(z.object({ sha: z.string() })),
 });
 export type CommitItem = z.infer<typeof CommitItem>;
 

@@ -6,7 +6,7 @@ import { collectPackages } from "./packages.js";
 import { type RepoRow, projectRepos, setReleaseDownloads, setRepoStatus, syncProjects, updateIdentity, upsertSnapshot } from "../store/repos.js";
 import { type RunStatus, type TargetResult, finishRun, recordTarget, startRun } from "../store/runs.js";
 import { saveRateBudgets } from "../store/rate-limits.js";
-import { completeSync, getSync } from "../store/sync.js";
+import { BEGINNING, completeSync, getSync } from "../store/sync.js";
 import { forEachLimit } from "../util/pool.js";
 import { addDays, dayOf } from "../util/time.js";
 import { type JobContext, maxWindow } from "./context.js";
@@ -94,11 +94,15 @@ async function collectRepo(ctx: JobContext, repo: RepoRow, snapshot: SnapshotRes
   const { db, github } = ctx;
   const day = dayOf(now);
   let isEmpty = false;
-  // GraphQL says only "not found" for deleted, blocked and some moved repos: ask REST, whose
-  // status tells them apart (404, 451, 301).
-  if (snapshot?.error instanceof UnavailableError) snapshot = undefined;
+  // A snapshot that GraphQL could not give is taken through REST: a day's star count missed
+  // cannot be filled in later. REST also tells deleted, blocked and moved repos apart (404,
+  // 451, 301) where GraphQL says only "not found".
+  if (snapshot?.error instanceof AuthError) throw snapshot.error;
+  if (snapshot?.error) {
+    if (!(snapshot.error instanceof UnavailableError)) ctx.log.warn(`${repo.full_name}: GraphQL snapshot failed (${snapshot.error.message}); using REST`);
+    snapshot = undefined;
+  }
   if (snapshot) {
-    if (snapshot.error) throw snapshot.error;
     const node = snapshot.node!;
     repo = identify(ctx, repo, {
       githubId: node.databaseId,
@@ -143,24 +147,21 @@ async function collectRepo(ctx: JobContext, repo: RepoRow, snapshot: SnapshotRes
       problems.push(`${name}: ${errorMessage(error)}`);
     }
   };
-  const firstTime = (s: "commits" | "issues") => !getSync(db, repo.id, s)?.syncedTo;
+  // First time: one model window back. After that: from the last completed sync (minus a lookback).
+  const lastSync = (s: "commits" | "issues") => getSync(db, repo.id, s)?.syncedTo ?? null;
+  const windowStart = `${firstDay}T00:00:00Z`;
   if (!isEmpty) {
+    const synced = lastSync("commits");
     await run("commits", () =>
-      crawlCommits(stream, repo, {
-        mode: "collect",
-        since: firstTime("commits") ? `${firstDay}T00:00:00Z` : (commitsSince(db, repo.id) ?? `${firstDay}T00:00:00Z`),
-        coversFrom: firstTime("commits") ? firstDay : null,
-      }),
+      crawlCommits(stream, repo, { mode: "collect", since: synced ? commitsSince(db, repo.id, synced, now) : windowStart, coversFrom: synced ? null : firstDay }),
     );
   } else {
-    completeSync(db, repo.id, "commits", firstTime("commits") ? firstDay : null, now, now);
+    // An empty repository has no history to miss.
+    completeSync(db, repo.id, "commits", BEGINNING, now, now);
   }
+  const issuesSynced = lastSync("issues");
   await run("issues", () =>
-    crawlIssues(stream, repo, {
-      mode: "collect",
-      since: firstTime("issues") ? `${firstDay}T00:00:00Z` : (issuesSince(db, repo.id) ?? `${firstDay}T00:00:00Z`),
-      coversFrom: firstTime("issues") ? firstDay : null,
-    }),
+    crawlIssues(stream, repo, { mode: "collect", since: issuesSynced ? issuesSince(db, repo.id, issuesSynced) : windowStart, coversFrom: issuesSynced ? null : firstDay }),
   );
   await run("releases", async () => {
     // The whole release list is read every time, so it covers the repo's whole life.

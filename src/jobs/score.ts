@@ -35,20 +35,29 @@ export function score(ctx: ScoreContext, options: { projects?: string[] } = {}):
   const rescored: string[] = [];
   let rows = 0;
   let changed = 0;
-  const projects = options.projects ?? config.projects.map((p) => p.name);
   const write = prepareWrite(db);
+  const models = config.models.map((m) => m.name);
+  db.prepare("DELETE FROM models WHERE name NOT IN (SELECT value FROM json_each(?))").run(JSON.stringify(models));
   for (const model of config.models) {
     if (registerModel(db, model, now)) rescored.push(model.name);
   }
+  // A model whose parameters changed lost all its rows: every project is scored again then.
+  const projects = rescored.length > 0 || !options.projects ? config.projects.map((p) => p.name) : options.projects;
+  const prune = db.prepare("DELETE FROM scores WHERE project_id = ? AND (day < ? OR day > ?)");
   for (const name of projects) {
     const data = loadProject(db, config, name);
+    const projectId = db.prepare("SELECT id FROM projects WHERE name = ?").pluck().get(name) as number;
     if (data.firstDay === null) {
+      db.prepare("DELETE FROM scores WHERE project_id = ?").run(projectId);
       ctx.log.info(`score: ${name} has no data yet`);
       continue;
     }
     const from = data.firstDay <= today ? data.firstDay : today;
     const downloads = (ctx.downloads30 ?? storedDownloads30(db))(name, dayRange(from, today));
-    const projectId = db.prepare("SELECT id FROM projects WHERE name = ?").pluck().get(name) as number;
+    db.transaction(() => {
+      // Rows outside the project's days (a repo left it, its history moved) are not scores any more.
+      prune.run(projectId, from, today);
+    }).immediate();
     for (const model of config.models) {
       const scores = evaluate(data, model, from, today, downloads);
       const hash = paramsHash(model);

@@ -4,7 +4,7 @@ import { CommitItem, IssueItem, ReleaseItem } from "../github/schemas.js";
 import { upsertCommits, upsertIssues, upsertReleases } from "../store/facts.js";
 import type { Db } from "../store/open.js";
 import type { RepoRow } from "../store/repos.js";
-import { type Cursor, type Stream, completeSync, getSync, saveCursor, saveEtag } from "../store/sync.js";
+import { BEGINNING, type Cursor, type Stream, completeSync, getSync, saveCursor, saveFirstPage } from "../store/sync.js";
 import { type Day, toIso } from "../util/time.js";
 
 /**
@@ -29,8 +29,11 @@ export interface CrawlPlan {
 }
 
 const PAGE = 100;
-/** Commits can arrive with committer dates a little in the past (rebases, merges of old branches). */
-const COMMIT_LOOKBACK_MS = 3 * 86_400_000;
+/**
+ * Commits can arrive with committer dates in the past (a branch merged with a merge commit keeps
+ * its commits' dates): each incremental crawl reaches this far before what was last seen.
+ */
+const LOOKBACK_MS = 7 * 86_400_000;
 
 /** Commits of the default branch, newest first, following Link rel="next". */
 export async function crawlCommits(ctx: StreamContext, repo: RepoRow, plan: CrawlPlan): Promise<number> {
@@ -45,13 +48,20 @@ export async function crawlCommits(ctx: StreamContext, repo: RepoRow, plan: Craw
     cursor = { next: `/repos/${repo.full_name}/commits?${query}`, mode: plan.mode, coversFrom: plan.coversFrom ?? undefined, startedAt: toIso(ctx.now) };
   }
   let count = 0;
+  let emptyRepo = false;
   try {
-    count = await followLinks(ctx, repo, "commits", cursor, CommitItem, (items) => upsertCommits(ctx.db, repo.id, items));
+    count = await followLinks(ctx, repo, "commits", cursor, CommitItem, (items, saved) => {
+      upsertCommits(ctx.db, repo.id, items);
+      if (items.some((c) => c.parents.length === 0)) saved.reachedRoot = true;
+    });
   } catch (error) {
     // 409: the repository has no commits at all (https://github.com/octokit/plugin-paginate-rest.js/issues/158).
     if (!(error instanceof UnavailableError && error.reason === "empty")) throw error;
+    emptyRepo = true;
   }
-  finish(ctx, repo, "commits", cursor);
+  // A crawl without a lower bound, or one that met the root commit, has read the whole history.
+  const whole = emptyRepo || plan.since === null || getSync(ctx.db, repo.id, "commits")?.cursor?.reachedRoot === true;
+  finish(ctx, repo, "commits", whole ? { ...cursor, coversFrom: BEGINNING } : cursor);
   return count;
 }
 
@@ -84,7 +94,7 @@ export async function crawlIssues(ctx: StreamContext, repo: RepoRow, plan: Crawl
     startedAt: toIso(ctx.now),
   };
   let count = 0;
-  let perPage = PAGE;
+  let perPage = cursor.perPage ?? PAGE;
   for (;;) {
     const query = new URLSearchParams({ state: "all", sort: "updated", direction: "asc" });
     if (cursor.since) query.set("since", cursor.since);
@@ -97,10 +107,10 @@ export async function crawlIssues(ctx: StreamContext, repo: RepoRow, plan: Crawl
     const lastUpdated = last ? toIso(last.updated_at) : cursor.since;
     // A full page of items sharing one updated_at cannot move `since` forward: go to the next page instead.
     const samePoint = lastUpdated === cursor.since;
-    const nextCursor: Cursor = { ...cursor, since: lastUpdated, page: samePoint ? (cursor.page ?? 1) + 1 : 1 };
+    const nextCursor: Cursor = { ...cursor, since: lastUpdated, page: samePoint ? (cursor.page ?? 1) + 1 : 1, perPage };
     ctx.db.transaction(() => {
       upsertIssues(ctx.db, repo.id, page.items);
-      saveEtag(ctx.db, page.url, page.scope, page.etag, ctx.now);
+      saveFirstPage(ctx.db, page, ctx.now);
       saveCursor(ctx.db, repo.id, "issues", nextCursor, ctx.now);
     }).immediate();
     count += page.items.length;
@@ -112,15 +122,24 @@ export async function crawlIssues(ctx: StreamContext, repo: RepoRow, plan: Crawl
   return count;
 }
 
-/** The issue crawl's starting point: the newest `updated_at` seen, so an unchanged repo answers 304. */
-export function issuesSince(db: Db, repoId: number): string | null {
-  return (db.prepare("SELECT MAX(updated_at) FROM issues WHERE repo_id = ?").pluck().get(repoId) as string | null) ?? null;
+/**
+ * The issue crawl's starting point after a completed crawl: the newest `updated_at` seen (so an
+ * unchanged repo answers 304), else the last sync minus the lookback, never bridging a gap unread.
+ */
+export function issuesSince(db: Db, repoId: number, syncedTo: string): string {
+  const latest = db.prepare("SELECT MAX(updated_at) FROM issues WHERE repo_id = ?").pluck().get(repoId) as string | null;
+  return latest ?? toIso(new Date(Date.parse(syncedTo) - LOOKBACK_MS));
 }
 
-/** Where an incremental commit crawl starts: a little before the newest commit seen. */
-export function commitsSince(db: Db, repoId: number): string | null {
+/**
+ * Where an incremental commit crawl starts: the lookback before the newest commit seen or the
+ * last sync, whichever is earlier. A commit dated in the future cannot move it past now, and a
+ * quiet repo keeps the same URL from day to day (so it answers 304).
+ */
+export function commitsSince(db: Db, repoId: number, syncedTo: string, now: Date): string {
   const latest = db.prepare("SELECT MAX(committed_at) FROM commits WHERE repo_id = ?").pluck().get(repoId) as string | null;
-  return latest ? toIso(new Date(Date.parse(latest) - COMMIT_LOOKBACK_MS)) : null;
+  const bound = Math.min(Date.parse(syncedTo), now.getTime(), latest ? Date.parse(latest) : Number.POSITIVE_INFINITY);
+  return toIso(new Date(bound - LOOKBACK_MS));
 }
 
 async function followLinks<T>(
@@ -129,16 +148,18 @@ async function followLinks<T>(
   stream: Stream,
   cursor: Cursor,
   schema: import("zod").ZodType<T>,
-  write: (items: T[]) => void,
+  write: (items: T[], saved: Cursor) => void,
 ): Promise<number> {
   let count = 0;
   if (!cursor.next) return 0;
+  const saved: Cursor = { ...cursor };
   for await (const page of ctx.github.list(repo.full_name, cursor.next, schema)) {
     if (page.notModified) break;
     ctx.db.transaction(() => {
-      write(page.items);
-      saveEtag(ctx.db, page.url, page.scope, page.etag, ctx.now);
-      saveCursor(ctx.db, repo.id, stream, { ...cursor, next: page.next }, ctx.now);
+      write(page.items, saved);
+      saveFirstPage(ctx.db, page, ctx.now);
+      saved.next = page.next;
+      saveCursor(ctx.db, repo.id, stream, saved, ctx.now);
     }).immediate();
     count += page.items.length;
     ctx.onPage?.(stream, page.items.length);

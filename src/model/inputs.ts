@@ -1,6 +1,7 @@
 import type { Config, ModelConfig } from "../config/schema.js";
 import type { Db } from "../store/open.js";
 import type { RepoRow } from "../store/repos.js";
+import { BEGINNING } from "../store/sync.js";
 import { type Day, addDays, dayOf, dayRange, daysBetween } from "../util/time.js";
 import { EVENT_KINDS, type EventCounts, type Score, scoreDay, weightedEvents, windowSums } from "./score.js";
 
@@ -23,6 +24,8 @@ interface StreamCoverage {
 interface RepoData {
   repo: RepoRow;
   createdDay: Day | null;
+  /** The day the repo was found deleted or blocked: nothing of it counts from then on. */
+  goneDay: Day | null;
   streams: Record<"commits" | "issues" | "releases" | "stars", StreamCoverage>;
   snapshots: Map<Day, number>;
   firstSnapshot: Day | null;
@@ -58,12 +61,14 @@ export function loadProject(db: Db, config: Config, projectName: string): Projec
       stars: { from: null, to: null },
     };
     for (const row of syncRows.all(repo.id) as { stream: keyof RepoData["streams"]; covered_from: string | null; synced_to: string | null }[]) {
-      streams[row.stream] = { from: row.covered_from, to: row.synced_to ? dayOf(row.synced_to) : null };
+      // Synced up to an instant: the days before that instant's day are complete, that day is not.
+      streams[row.stream] = { from: row.covered_from, to: row.synced_to ? addDays(dayOf(row.synced_to), -1) : null };
     }
     const snapshots = new Map((snapRows.all(repo.id) as { day: Day; stars: number }[]).map((r) => [r.day, r.stars]));
     return {
       repo,
       createdDay: repo.created_at ? dayOf(repo.created_at) : null,
+      goneDay: (repo.status === "gone" || repo.status === "blocked") && repo.status_at ? dayOf(repo.status_at) : null,
       streams,
       snapshots,
       firstSnapshot: snapshots.size > 0 ? [...snapshots.keys()][0]! : null,
@@ -132,18 +137,17 @@ export function evaluate(data: ProjectData, model: ModelConfig, from: Day, to: D
     const missing: string[] = [];
     const windowStart = addDays(day, -(W - 1));
     for (const r of data.repos) {
-      if (r.createdDay && day < r.createdDay) continue;
       for (const stream of ["commits", "issues", "releases"] as const) {
         if (!covers(r, stream, windowStart, day)) missing.push(`${stream}:${r.repo.full_name}`);
       }
     }
     const activity = missing.length === 0 ? windowed[i]! : null;
 
+    // Cumulative N needs each repo's whole history: a repo can be created by pushing years of it.
     const contributorProblems: string[] = [];
     for (const r of data.repos) {
-      if (r.createdDay && day < r.createdDay) continue;
-      const needFrom = model.contributors === "cumulative" ? r.createdDay : windowStart;
-      if (needFrom === null || !covers(r, "commits", needFrom, day)) contributorProblems.push(`contributors:${r.repo.full_name}`);
+      const needFrom = model.contributors === "cumulative" ? BEGINNING : windowStart;
+      if (!covers(r, "commits", needFrom, day)) contributorProblems.push(`contributors:${r.repo.full_name}`);
     }
     missing.push(...contributorProblems);
     const contributorCount = contributorProblems.length === 0 ? contributors[i]! : null;
@@ -167,14 +171,20 @@ export function evaluate(data: ProjectData, model: ModelConfig, from: Day, to: D
   });
 }
 
-/** A stream is complete over [from, to] when collected from `from` or earlier and synced up to `to`. */
+/**
+ * A stream is complete over [from, to] when collected from `from` or earlier and synced past
+ * the end of `to`. Issues and releases cannot predate the repository; commits can (history
+ * pushed into a new repository), so for them only a whole-history crawl covers the past.
+ */
 function covers(r: RepoData, stream: keyof RepoData["streams"], from: Day, to: Day): boolean {
-  const start = r.createdDay && r.createdDay > from ? r.createdDay : from;
+  if (r.createdDay && to < r.createdDay && stream !== "commits") return true;
+  const start = stream !== "commits" && r.createdDay && r.createdDay > from ? r.createdDay : from;
   const cov = r.streams[stream];
   if (cov.from === null || cov.from > start) return false;
-  // A repo gone or blocked has no more activity to see: its history stands as collected.
-  if (r.repo.status === "gone" || r.repo.status === "blocked") return true;
-  return cov.to !== null && cov.to >= to;
+  // A repo found deleted or blocked has no activity to see from that day: only the days before
+  // it need to have been synced.
+  const end = r.goneDay !== null && to >= r.goneDay ? addDays(r.goneDay, -1) : to;
+  return cov.to !== null && cov.to >= end;
 }
 
 /**
@@ -183,6 +193,7 @@ function covers(r: RepoData, stream: keyof RepoData["streams"], from: Day, to: D
  */
 function starsOn(r: RepoData, day: Day): number | null {
   if (r.createdDay && day < r.createdDay) return 0;
+  if (r.goneDay !== null && day >= r.goneDay) return 0;
   const snap = r.snapshots.get(day);
   if (snap !== undefined) return snap;
   const history = r.streams.stars;

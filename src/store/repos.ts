@@ -10,6 +10,7 @@ export interface RepoRow {
   created_at: string | null;
   status: "active" | "gone" | "blocked" | "empty";
   status_reason: string | null;
+  status_at: string | null;
   first_seen_at: string;
 }
 

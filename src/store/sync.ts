@@ -3,12 +3,18 @@ import type { Db } from "./open.js";
 
 export type Stream = "commits" | "issues" | "releases" | "stars";
 
+/** covered_from of a stream read from its very beginning (a whole history, not a window). */
+export const BEGINNING = "0001-01-01";
+
 /** The resume point of a crawl: the next page to ask for, and what the crawl started from. */
 export interface Cursor {
   next?: string | null;
   since?: string;
-  /** Incremental issue crawls: the page within equal `updated_at` values. */
+  /** Incremental issue crawls: the page within equal `updated_at` values, and its size. */
   page?: number;
+  perPage?: number;
+  /** A commit crawl that met the root commit has read the whole history. */
+  reachedRoot?: boolean;
   /** Backfill: where the crawl will end and what it covers when done. */
   mode?: "collect" | "backfill";
   coversFrom?: string;
@@ -52,20 +58,22 @@ export function completeSync(db: Db, repoId: number, stream: Stream, coveredFrom
 
 export function getEtag(db: Db, url: string, scope: string): string | undefined {
   const row = db.prepare("SELECT url, etag FROM http_cache WHERE endpoint = ? AND scope = ?").get(endpointOf(url), scope) as
-    | { url: string; etag: string }
+    | { url: string; etag: string | null }
     | undefined;
-  return row && row.url === url ? row.etag : undefined;
+  return row && row.url === url && row.etag !== null ? row.etag : undefined;
 }
 
-/** Keeps the validator of a list's first page (later pages are only read when the first changed). */
-export function saveEtag(db: Db, url: string, scope: string, etag: string | null, now: Date): void {
-  if (!etag) return;
-  const page = new URLSearchParams(url.split("?")[1] ?? "").get("page");
-  if (page !== null && page !== "1") return;
+/**
+ * Records the first page of a list read from an endpoint (call in the page's transaction).
+ * Its ETag is kept only when that page was the whole list: then a 304 means nothing changed.
+ */
+export function saveFirstPage(db: Db, page: { url: string; scope: string; etag: string | null; next: string | null }, now: Date): void {
+  const number = new URLSearchParams(page.url.split("?")[1] ?? "").get("page");
+  if (number !== null && number !== "1") return;
   db.prepare(
     `INSERT INTO http_cache (endpoint, scope, url, etag, updated_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (endpoint, scope) DO UPDATE SET url = excluded.url, etag = excluded.etag, updated_at = excluded.updated_at`,
-  ).run(endpointOf(url), scope, url, etag, toIso(now));
+  ).run(endpointOf(page.url), page.scope, page.url, page.next === null ? page.etag : null, toIso(now));
 }
 
 function endpointOf(url: string): string {

@@ -98,8 +98,9 @@ describe("backfill", () => {
         w.days.forEach((n, d) => expect(stored.get(new Date(w.week * 1000 + d * 86_400_000).toISOString().slice(0, 10))).toBe(n));
       }
     }
-    // Contributors are complete after a backfill: N is known on every day.
-    expect(sqlite.prepare("SELECT COUNT(*) FROM scores WHERE contributors IS NULL").pluck().get()).toBe(0);
+    // After a backfill every past day is complete; today is not over, so it is not.
+    expect(sqlite.prepare("SELECT COUNT(*) FROM scores WHERE complete = 0 AND day < ?").pluck().get(TODAY)).toBe(0);
+    expect(sqlite.prepare("SELECT complete FROM scores WHERE day = ?").pluck().get(TODAY)).toBe(0);
     sqlite.close();
   });
 

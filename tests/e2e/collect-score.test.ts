@@ -9,6 +9,8 @@ import { runCli, tempDir, writeConfig } from "../support/cli.js";
 const CANARY = "ghp_CANARYcanaryCANARYcanary0123456789";
 const DAY1 = "2026-11-27";
 const DAY2 = "2026-11-28";
+/** A day is complete once a collect has run after it ended. */
+const DAY3 = "2026-11-29";
 const WINDOW = 30;
 
 const REPOS: Record<string, string[]> = { alpha: ["acme/a1", "acme/a2"], beta: ["beta-org/b1", "beta-org/b2", "beta-org/b3"] };
@@ -147,11 +149,20 @@ describe("collect then score, end to end", () => {
   });
 
   it("scores A, N, U and f for both days as computed independently", async () => {
-    const run = await runCli(["--config", config, "score", "--json", "--all-models", "--from", DAY1, "--to", DAY2], { env: env(DAY2) });
+    const day3 = await runCli(["--config", config, "collect"], { env: env(DAY3) });
+    outputs.push(day3.stdout, day3.stderr);
+    expect(day3.code).toBe(0);
+    const run = await runCli(["--config", config, "score", "--json", "--all-models", "--from", DAY1, "--to", DAY3], { env: env(DAY3) });
     outputs.push(run.stdout, run.stderr);
     expect(run.code).toBe(0);
     const rows = JSON.parse(run.stdout) as { project: string; model: string; day: string; a: number; n: number; u: number; f: number; complete: boolean; missing: string[] }[];
-    expect(rows).toHaveLength(2 * 2 * 2);
+    expect(rows).toHaveLength(2 * 2 * 3);
+    // The day still running is not complete: its activity is not all in yet.
+    for (const row of rows.filter((r) => r.day === DAY3)) {
+      expect(row.complete).toBe(false);
+      expect(row.a).toBeNull();
+      expect(row.missing).toEqual(expect.arrayContaining(REPOS[row.project]!.map((r) => `commits:${r}`)));
+    }
     for (const name of Object.keys(REPOS)) {
       const repos = project(name);
       for (const day of [DAY1, DAY2]) {

@@ -52,18 +52,21 @@ describe("windowSums", () => {
 });
 
 function repo(name: string, created: string): RepoRow {
-  return { id: 1, full_name: name, github_id: 1, default_branch: "main", created_at: `${created}T00:00:00Z`, status: "active", status_reason: null, first_seen_at: "" };
+  return { id: 1, full_name: name, github_id: 1, default_branch: "main", created_at: `${created}T00:00:00Z`, status: "active", status_reason: null, status_at: null, first_seen_at: "" };
 }
 
 function project(overrides: Partial<ProjectData> = {}): ProjectData {
   const cov = { from: "2026-01-01", to: "2026-01-10" };
+  // The commits were read from the very beginning (a backfill, or a crawl that met the root commit).
+  const whole = { from: "0001-01-01", to: "2026-01-10" };
   return {
     name: "p",
     repos: [
       {
         repo: repo("o/r", "2026-01-01"),
         createdDay: "2026-01-01",
-        streams: { commits: cov, issues: cov, releases: cov, stars: { from: null, to: null } },
+        goneDay: null,
+        streams: { commits: whole, issues: cov, releases: cov, stars: { from: null, to: null } },
         snapshots: new Map([["2026-01-10", 7]]),
         firstSnapshot: "2026-01-10",
         starsAdded: [],
@@ -110,9 +113,35 @@ describe("evaluate", () => {
   it("marks activity missing when the window reaches before what was collected", () => {
     const data = project();
     data.repos[0]!.createdDay = "2025-12-01";
+    data.repos[0]!.streams.commits = { from: "2026-01-01", to: "2026-01-10" };
     const [s] = evaluate(data, model, "2026-01-05", "2026-01-05");
     expect(s!.activity).toBeNull();
     expect(s!.missing).toEqual(expect.arrayContaining(["commits:o/r", "issues:o/r", "releases:o/r", "contributors:o/r"]));
+  });
+
+  it("needs the whole commit history for cumulative N, even for a repo created inside the window", () => {
+    const data = project();
+    data.repos[0]!.streams.commits = { from: "2026-01-01", to: "2026-01-10" };
+    const [s] = evaluate(data, model, "2026-01-10", "2026-01-10");
+    expect(s!.activity).toBe(2);
+    expect(s!.contributors).toBeNull();
+    expect(s!.missing).toEqual(["contributors:o/r"]);
+  });
+
+  it("does not count a day past the last sync as complete", () => {
+    const [s] = evaluate(project(), model, "2026-01-11", "2026-01-11");
+    expect(s!.missing).toEqual(expect.arrayContaining(["commits:o/r", "issues:o/r", "releases:o/r", "contributors:o/r", "stars:o/r"]));
+  });
+
+  it("counts nothing of a repo from the day it was found deleted", () => {
+    const data = project();
+    data.repos[0]!.goneDay = "2026-01-08";
+    data.repos[0]!.streams.commits.to = "2026-01-07";
+    data.repos[0]!.streams.issues = { from: "2026-01-01", to: "2026-01-07" };
+    data.repos[0]!.streams.releases = { from: "2026-01-01", to: "2026-01-07" };
+    const [s] = evaluate(data, model, "2026-01-12", "2026-01-12");
+    expect(s!.missing).toEqual([]);
+    expect(s!.users).toBe(0);
   });
 
   it("uses retained stars from the star history before tracking started", () => {

@@ -5,6 +5,7 @@ import { ConfigError } from "../../errors.js";
 import { BACKFILL_STREAMS, type BackfillStream, type ProgressEvent, backfill } from "../../jobs/backfill.js";
 import { score } from "../../jobs/score.js";
 import { isDay } from "../../util/time.js";
+import { redact } from "../../util/secrets.js";
 import { formatTable } from "../output.js";
 import { type GlobalOptions, openRuntime } from "../runtime.js";
 
@@ -41,9 +42,9 @@ export function registerBackfill(program: Command): void {
         progress.stop();
         const scored = score(rt, opts.project ? { projects: opts.project } : {});
         if (global.json) {
-          process.stdout.write(`${JSON.stringify({ ...summary, scored }, null, 2)}\n`);
+          process.stdout.write(`${redact(JSON.stringify({ ...summary, scored }, null, 2))}\n`);
         } else {
-          const rows = summary.targets.map((t) => [t.target, t.outcome, t.requests ?? 0, t.points ?? 0, t.error ?? ""]);
+          const rows = summary.targets.map((t) => [t.target, t.outcome, t.requests ?? 0, t.points ?? 0, redact(t.error ?? "")]);
           process.stdout.write(`${formatTable(["repo", "outcome", "requests", "points", "error"], rows)}\n`);
           process.stdout.write(`run ${summary.runId}: ${summary.status}, ${summary.requests} requests; ${scored.rows} score rows\n`);
         }

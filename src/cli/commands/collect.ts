@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { WRITER_WAIT_MS, describeHolder, withWriterLease } from "../../daemon/lease.js";
 import { collect } from "../../jobs/collect.js";
+import { redact } from "../../util/secrets.js";
 import { formatTable } from "../output.js";
 import { type GlobalOptions, openRuntime } from "../runtime.js";
 
@@ -19,9 +20,9 @@ export function registerCollect(program: Command): void {
           onWait: (holder, ms) => rt.log.warn(`${describeHolder(holder)} is collecting; waiting up to ${ms / 60_000} min for it to finish`),
         });
         if (global.json) {
-          process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+          process.stdout.write(`${redact(JSON.stringify(summary, null, 2))}\n`);
         } else {
-          const rows = summary.targets.map((t) => [t.target, t.outcome, t.requests ?? 0, t.points ?? 0, t.error ?? ""]);
+          const rows = summary.targets.map((t) => [t.target, t.outcome, t.requests ?? 0, t.points ?? 0, redact(t.error ?? "")]);
           process.stdout.write(`${formatTable(["target", "outcome", "requests", "points", "error"], rows)}\n`);
           process.stdout.write(`run ${summary.runId}: ${summary.status}, ${summary.requests} requests, ${summary.points} rate-limit points\n`);
         }

@@ -21,6 +21,8 @@ export interface FakeCommit {
   authorType: "User" | "Bot" | null;
   authorEmail: string;
   authorName: string;
+  /** The repository's first commit: listed with no parents. Every other commit has one. */
+  root?: boolean;
 }
 
 export interface FakeIssue {

@@ -140,6 +140,7 @@ function generateCommits(spec: RepoSpec, rnd: () => number, startMs: number, end
       authorType: a.type,
       authorEmail: a.email,
       authorName: a.name,
+      ...(i === 0 ? { root: true } : {}),
     };
   }
   return commits;

@@ -168,7 +168,8 @@ export function commitBody(urls: Urls, repo: FakeRepo, c: FakeCommit): CommitBod
     },
     author: c.authorLogin === null ? null : userBody(urls, c.authorLogin, c.authorType ?? "User"),
     committer: null,
-    parents: [],
+    // Only the parent's presence is modelled (a root commit has none); its sha is made up.
+    parents: c.root ? [] : [{ sha: `${c.sha.slice(0, 32)}00000000`, url: `${urls.api}/repos/${full}/commits/parent`, html_url: `${urls.html}/${full}/commit/parent` }],
   } satisfies CommitBody;
 }
 
