@@ -1,34 +1,14 @@
 import type { ModelConfig } from "../config/schema.js";
 import type { ReportData, ReportSeries } from "../report/html.js";
 import type { Db } from "../store/open.js";
+import { type ScoreHistoryRow, selectScores } from "../store/scores.js";
 import { toIso } from "../util/time.js";
 
-interface Row {
-  project: string;
-  day: string;
-  f: number | null;
-  a: number | null;
-  n: number | null;
-  u: number | null;
-  b: number | null;
-  c: number | null;
-  d: number | null;
-  b_share: number | null;
-  c_share: number | null;
-  d_share: number | null;
-  complete: number;
-  missing: string | null;
-}
+type Row = ScoreHistoryRow;
 
 /** The data of the HTML report for one model, from the stored scores. */
 export function reportData(db: Db, model: ModelConfig, options: { projects: string[]; from?: string; now: Date }): ReportData {
-  const rows = db
-    .prepare(
-      `SELECT project, day, f, a, n, u, b, c, d, b_share, c_share, d_share, complete, missing FROM score_history
-       WHERE model = @model AND project IN (SELECT value FROM json_each(@projects)) AND (@from IS NULL OR day >= @from)
-       ORDER BY project, day`,
-    )
-    .all({ model: model.name, projects: JSON.stringify(options.projects), from: options.from ?? null }) as Row[];
+  const rows = selectScores(db, "score_history", { projects: options.projects, models: [model.name], from: options.from ?? null });
   const allDays = [...new Set(rows.map((r) => r.day))].sort();
   const series: ReportSeries[] = [];
   const latest: ReportData["latest"] = [];

@@ -7,7 +7,7 @@ import { CLI, runCli, tempDir, writeConfig } from "../support/cli.js";
 import { type FakeGitHub, generateRepo, startFakeGitHub } from "../support/fake-github/index.js";
 
 // End-to-end: the built CLI (`npx tsc -p .` first) against the loopback GitHub.
-const TOKEN = "ghp_daemonE2Etoken0123456789abcdef";
+const TOKEN = "fake-daemon-e2e-token-0123456789";
 const REPOS = ["acme/a1", "acme/a2"];
 
 interface Daemon {

@@ -6,7 +6,7 @@ import { type FakeGitHub, type FakeRepo, generateRepo, startFakeGitHub } from ".
 import { runCli, tempDir, writeConfig } from "../support/cli.js";
 
 // A canary token: it must never appear in any output, log or database byte.
-const CANARY = "ghp_CANARYcanaryCANARYcanary0123456789";
+const CANARY = "fake-canary-token-CANARY-0123456789";
 const DAY1 = "2026-11-27";
 const DAY2 = "2026-11-28";
 /** A day is complete once a collect has run after it ended. */

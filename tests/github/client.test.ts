@@ -139,7 +139,7 @@ describe("GitHub client faults", () => {
   });
 
   it("fails fast on 401 and never puts the token in the error", async () => {
-    const token = "ghp_canaryTOKENcanaryTOKENcanary000111";
+    const token = "fake-canary-token-client-000111";
     registerSecret(token);
     nock(API).get("/repos/o/r").reply(401, { message: "Bad credentials" });
     const error = await client({ tokens: [token] }).getRepo("o/r").catch((e: unknown) => e);

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { ConfigError } from "../../errors.js";
 import { score } from "../../jobs/score.js";
 import type { Db } from "../../store/open.js";
+import { type ScoreHistoryRow, selectScores } from "../../store/scores.js";
 import { isDay } from "../../util/time.js";
 import { fixed, formatCsv, formatTable, percent } from "../output.js";
 import { type GlobalOptions, openRuntime } from "../runtime.js";
@@ -17,23 +18,7 @@ interface ScoreOptions {
   compute: boolean;
 }
 
-interface ScoreRow {
-  project: string;
-  model: string;
-  day: string;
-  f: number | null;
-  a: number | null;
-  n: number | null;
-  u: number | null;
-  b: number | null;
-  c: number | null;
-  d: number | null;
-  b_share: number | null;
-  c_share: number | null;
-  d_share: number | null;
-  complete: number;
-  missing: string | null;
-}
+type ScoreRow = ScoreHistoryRow;
 
 export function registerScore(program: Command): void {
   program
@@ -88,20 +73,11 @@ function checkNames(flag: string, given: string[] | undefined, known: string[]):
 }
 
 function readScores(db: Db, q: { projects: string[]; models: string[]; from: string | null; to: string | null; latestOnly: boolean }): ScoreRow[] {
-  const select = (source: string) =>
-    db
-      .prepare(
-        `SELECT project, model, day, f, a, n, u, b, c, d, b_share, c_share, d_share, complete, missing FROM ${source}
-         WHERE project IN (SELECT value FROM json_each(@projects)) AND model IN (SELECT value FROM json_each(@models))
-           AND (@from IS NULL OR day >= @from) AND (@to IS NULL OR day <= @to)
-         ORDER BY project, model, day`,
-      )
-      .all({ projects: JSON.stringify(q.projects), models: JSON.stringify(q.models), from: q.from, to: q.to }) as ScoreRow[];
-  if (!q.latestOnly) return select("score_history");
+  if (!q.latestOnly) return selectScores(db, "score_history", q);
   // The newest complete day of each series; a series with none shows its newest day and what it lacks.
-  const complete = select("latest_complete_scores");
+  const complete = selectScores(db, "latest_complete_scores", q);
   const have = new Set(complete.map((r) => `${r.project}\0${r.model}`));
-  const rest = select("latest_scores").filter((r) => !have.has(`${r.project}\0${r.model}`));
+  const rest = selectScores(db, "latest_scores", q).filter((r) => !have.has(`${r.project}\0${r.model}`));
   return [...complete, ...rest].sort((a, b) => a.project.localeCompare(b.project) || a.model.localeCompare(b.model));
 }
 

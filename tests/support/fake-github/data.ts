@@ -328,14 +328,14 @@ export class FakeGitHubState {
     return repo?.renamedTo ? undefined : repo;
   }
 
-  /** Real repositories only (not rename stubs). */
+  /** Real repositories only (not the records left under old names). */
   repoById(id: number): FakeRepo | undefined {
     for (const repo of this.repos.values()) if (repo.id === id && !repo.renamedTo) return repo;
     return undefined;
   }
 
   /**
-   * Renames as GitHub does: the data moves to the new name and the old name becomes a stub
+   * Renames as GitHub does: the data moves to the new name and the old name becomes a record
    * that redirects there.
    */
   renameRepo(from: string, to: string): FakeRepo {
@@ -343,7 +343,7 @@ export class FakeGitHubState {
     if (!repo || repo.renamedTo) throw new Error(`fake-github: no repository ${from}`);
     const [owner, name] = to.split("/") as [string, string];
     this.repos.delete(repoKey(from));
-    const stub: FakeRepo = {
+    const moved: FakeRepo = {
       ...repo,
       commits: [],
       issues: [],
@@ -353,7 +353,7 @@ export class FakeGitHubState {
     };
     repo.owner = owner;
     repo.name = name;
-    this.repos.set(repoKey(from), stub);
+    this.repos.set(repoKey(from), moved);
     this.repos.set(repoKey(to), repo);
     return repo;
   }

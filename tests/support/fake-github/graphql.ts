@@ -5,7 +5,7 @@
  * Resolution uses plain objects: graphql-js calls function-valued properties with the field's
  * arguments and resolves interfaces from `__typename`. Expensive parts are functions, so a
  * query that only asks for `totalCount` never builds node lists. A field the fake does not model
- * raises an explicit "not implemented" error instead of silently resolving to null.
+ * raises an explicit "fake-github does not model" error instead of silently resolving to null.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
