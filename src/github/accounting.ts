@@ -15,27 +15,44 @@ export interface RateBudget {
   observedAt: Date;
 }
 
-const current = new AsyncLocalStorage<Usage>();
+/** The header that carries a request's usage counter from the caller to the fetch; never sent. */
+export const USAGE_HEADER = "x-oss-pulse-usage";
 
 export class Accounting {
   readonly total: Usage = { requests: 0, points: 0 };
   readonly budgets = new Map<string, RateBudget>();
+  private readonly current = new AsyncLocalStorage<string>();
+  private readonly counters = new Map<string, Usage>();
+  private nextId = 0;
 
   /** Runs `work` with its own usage counter; requests it makes also count in the total. */
   async track<T>(work: () => Promise<T>): Promise<{ value: T; usage: Usage } | { error: unknown; usage: Usage }> {
     const usage: Usage = { requests: 0, points: 0 };
+    const id = String(++this.nextId);
+    this.counters.set(id, usage);
     try {
-      const value = await current.run(usage, work);
+      const value = await this.current.run(id, work);
       return { value, usage };
     } catch (error) {
       return { error, usage };
+    } finally {
+      this.counters.delete(id);
     }
   }
 
-  count(requests: number, points: number): void {
+  /**
+   * The counter of the work calling now. Requests are queued and retried by the throttling and
+   * retry plugins, whose queues do not keep the caller's async context: so the id travels with
+   * the request itself (USAGE_HEADER) and the fetch counts against it.
+   */
+  currentId(): string | undefined {
+    return this.current.getStore();
+  }
+
+  count(requests: number, points: number, id?: string): void {
     this.total.requests += requests;
     this.total.points += points;
-    const usage = current.getStore();
+    const usage = this.counters.get(id ?? this.current.getStore() ?? "");
     if (usage) {
       usage.requests += requests;
       usage.points += points;

@@ -7,7 +7,7 @@ import type { z } from "zod";
 import { HostError, ResponseShapeError } from "../errors.js";
 import { redact, tokenLabel } from "../util/secrets.js";
 import { type Sleep, realSleep } from "../util/time.js";
-import { Accounting } from "./accounting.js";
+import { Accounting, USAGE_HEADER } from "./accounting.js";
 import { classifyError, isPageTooBig } from "./errors.js";
 import { SNAPSHOT_BATCH_SIZE, snapshotBatchQuery } from "./queries.js";
 import { RateLimitNode, ReleaseItem, RepoResponse, RepoSnapshotNode, StarWeek } from "./schemas.js";
@@ -120,6 +120,8 @@ export class GitHubClient {
     // A 403/429 with retry-after that the throttler does not recognise (the legacy "abuse
     // detection" message, a generic 429) is still a rate limit: wait as told, then retry.
     octokit.hook.wrap("request", async (request, options) => {
+      const usage = this.accounting.currentId();
+      if (usage) options.headers = { ...options.headers, [USAGE_HEADER]: usage };
       for (let attempt = 0; ; attempt++) {
         try {
           return await request(options);
@@ -139,9 +141,16 @@ export class GitHubClient {
     return async (input, init) => {
       const timeout = AbortSignal.timeout(this.options.timeoutMs);
       const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-      const response = await fetch(input, { ...init, signal });
+      const { [USAGE_HEADER]: usage, ...headers } = (init?.headers ?? {}) as Record<string, string>;
+      let response: Response;
+      try {
+        response = await fetch(input, { ...init, headers, signal });
+      } catch (error) {
+        this.accounting.count(1, 0, usage); // an attempt that got no answer still counts as a request
+        throw error;
+      }
       this.accounting.observe(label, response.headers, this.now());
-      this.accounting.count(1, await pointsOf(response, label !== "anonymous"));
+      this.accounting.count(1, await pointsOf(response, label !== "anonymous"), usage);
       return response;
     };
   }
@@ -212,7 +221,7 @@ export class GitHubClient {
       return fullNames.map((fullName) => ({ fullName, error: failure }));
     }
     const rate = RateLimitNode.safeParse(data.rateLimit);
-    if (rate.success) this.accounting.count(0, Math.max(0, rate.data.cost - 1));
+    if (rate.success) this.accounting.count(0, Math.max(0, rate.data.cost - 1), this.accounting.currentId());
     return fullNames.map((fullName, i) => {
       const node = data[`r${i}`];
       if (node === null || node === undefined) {

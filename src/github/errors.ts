@@ -17,6 +17,10 @@ export function classifyError(error: unknown, target: string, operation: string)
   if (status === 403 && isBlockBody(error)) return new UnavailableError(target, "blocked", `${operation}: 403 ${blockReason(error)}`);
   if (status === 409) return new UnavailableError(target, "empty", `${operation}: 409 Git Repository is empty`);
   if (isTimeout(error)) return new HostError(`${operation}: timed out`, "github", undefined);
+  // Octokit reports a request that got no answer at all as a 500 without a response.
+  if (error instanceof RequestError && error.status === 500 && error.response === undefined) {
+    return new HostError(`${operation}: network error: ${message}`, "github", undefined);
+  }
   if (status === undefined || status >= 500 || status === 429 || status === 403) {
     return new HostError(`${operation}: ${status ?? "network"} ${message}`, "github", status);
   }

@@ -149,6 +149,22 @@ describe("GitHub client faults", () => {
   });
 });
 
+describe("accounting", () => {
+  it("attributes retried requests to the work that made them, even when run side by side", async () => {
+    for (const repo of ["a", "b"]) {
+      nock(API, { badheaders: ["x-oss-pulse-usage"] }).get(`/repos/o/${repo}/issues`).query(true).times(2).reply(502, "bad gateway");
+      nock(API, { badheaders: ["x-oss-pulse-usage"] }).get(`/repos/o/${repo}/issues`).query(true).reply(200, []);
+    }
+    nock(API).get("/repos/o/c/issues").query(true).reply(200, []);
+    const gh = client();
+    const [a, b, c] = await Promise.all(
+      ["a", "b", "c"].map((repo) => gh.accounting.track(() => gh.page(`o/${repo}`, `/repos/o/${repo}/issues?per_page=100`, IssueItem))),
+    );
+    expect([a!.usage.requests, b!.usage.requests, c!.usage.requests]).toEqual([3, 3, 1]);
+    expect(gh.accounting.total.requests).toBe(7);
+  });
+});
+
 describe("page shrinking", () => {
   it.each([
     ["/x?per_page=100&page=3", "/x?per_page=50&page=5"],
