@@ -19,8 +19,7 @@
  * Unknown packages answer 404 (401 on Hugging Face), as the real services do.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createServer } from "node:http";
-import type { Socket } from "node:net";
+import { listenLoopback } from "./loopback.js";
 
 /** A UTC calendar day, YYYY-MM-DD. */
 export type Day = string;
@@ -295,32 +294,8 @@ interface Running {
   close(): Promise<void>;
 }
 
-async function serve(handle: (req: IncomingMessage, res: ServerResponse) => void): Promise<Running> {
-  const sockets = new Set<Socket>();
-  const server = createServer(handle);
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("fake-registries: no TCP address");
-  let closed: Promise<void> | undefined;
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    close: () => {
-      closed ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Keep-alive connections would otherwise hold close() open.
-        for (const socket of sockets) socket.destroy();
-        server.closeAllConnections();
-      });
-      return closed;
-    },
-  };
+function serve(handle: (req: IncomingMessage, res: ServerResponse) => void): Promise<Running> {
+  return listenLoopback(handle);
 }
 
 /** Starts one loopback server per registry, all serving `data` (kept by reference: change it freely). */

@@ -5,8 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createServer } from "node:http";
-import type { Socket } from "node:net";
+import { listenLoopback } from "../loopback.js";
 import type { FakeRepo } from "./data.js";
 import { FakeGitHubState } from "./data.js";
 import type { Fault, FaultAction, FaultHandle, FaultResponse } from "./faults.js";
@@ -109,7 +108,6 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const limiter = new RateLimiter(options.limits ?? {}, clock);
   const tokens = options.tokens ? new Set(options.tokens) : undefined;
   const requests: LoggedRequest[] = [];
-  const sockets = new Set<Socket>();
   const entries = new WeakMap<ServerResponse, LoggedRequest>();
   let requestSeq = 0;
   let urls: Urls = { api: "", html: options.htmlUrl ?? "https://github.com" };
@@ -282,7 +280,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     entry.cost = points;
   }
 
-  const server = createServer((req, res) => {
+  const server = await listenLoopback((req, res) => {
     handle(req, res).catch((err: unknown) => {
       // A bug in the fake must show up as a 500 the test can see, not as a hang.
       if (!res.headersSent) {
@@ -293,22 +291,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       const entry = entries.get(res);
       if (entry) entry.status = 500;
     });
-  });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
-  });
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("fake-github: no TCP address");
-  const base = `http://127.0.0.1:${address.port}`;
+  }, options.port ?? 0);
+  const base = server.url;
   urls = { ...urls, api: base };
 
-  let closed: Promise<void> | undefined;
   return {
     url: base,
     graphqlUrl: `${base}/graphql`,
@@ -319,14 +305,6 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       requests.length = 0;
     },
     resetRateLimits: () => limiter.reset(),
-    close: () => {
-      closed ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Hung requests and keep-alive connections would otherwise keep close() waiting.
-        for (const socket of sockets) socket.destroy();
-        server.closeAllConnections();
-      });
-      return closed;
-    },
+    close: () => server.close(),
   };
 }
