@@ -1,5 +1,8 @@
 #!/usr/bin/env node
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Command, CommanderError } from "commander";
+import { packageRoot } from "../util/paths.js";
 import { AuthError, ConfigError, FatalError, errorMessage } from "../errors.js";
 import { redact } from "../util/secrets.js";
 import { registerBackfill } from "./commands/backfill.js";
@@ -17,6 +20,7 @@ const program = new Command("oss-pulse")
   .option("--json", "machine-readable output")
   .option("--log-format <format>", "human or json log lines on stderr (default: human on a TTY)")
   .option("-q, --quiet", "only warnings and errors in the log")
+  .version(packageVersion(), "-V, --version")
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -32,6 +36,10 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   process.exitCode = exitCodeFor(error);
+}
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { version: string }).version;
 }
 
 /** Exit codes are chosen here only: 0 ok, 1 runtime failure, 2 bad usage or bad config. */

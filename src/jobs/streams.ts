@@ -39,7 +39,7 @@ const LOOKBACK_MS = 7 * 86_400_000;
 export async function crawlCommits(ctx: StreamContext, repo: RepoRow, plan: CrawlPlan): Promise<number> {
   const branch = repo.default_branch;
   const state = getSync(ctx.db, repo.id, "commits");
-  let cursor = resumable(state?.cursor, plan.mode);
+  let cursor = resumable(state?.cursor, plan);
   if (!cursor) {
     const query = new URLSearchParams();
     if (branch) query.set("sha", branch);
@@ -68,7 +68,7 @@ export async function crawlCommits(ctx: StreamContext, repo: RepoRow, plan: Craw
 /** Releases, newest first; always the whole list, since asset download counts keep changing. */
 export async function crawlReleases(ctx: StreamContext, repo: RepoRow, plan: CrawlPlan): Promise<number> {
   const state = getSync(ctx.db, repo.id, "releases");
-  const cursor = resumable(state?.cursor, plan.mode) ?? {
+  const cursor = resumable(state?.cursor, plan) ?? {
     next: `/repos/${repo.full_name}/releases?per_page=${PAGE}`,
     mode: plan.mode,
     coversFrom: plan.coversFrom ?? undefined,
@@ -86,7 +86,7 @@ export async function crawlReleases(ctx: StreamContext, repo: RepoRow, plan: Cra
  */
 export async function crawlIssues(ctx: StreamContext, repo: RepoRow, plan: CrawlPlan): Promise<number> {
   const state = getSync(ctx.db, repo.id, "issues");
-  const cursor: Cursor = resumable(state?.cursor, plan.mode) ?? {
+  const cursor: Cursor = resumable(state?.cursor, plan) ?? {
     since: plan.since ?? undefined,
     page: 1,
     mode: plan.mode,
@@ -172,9 +172,12 @@ function finish(ctx: StreamContext, repo: RepoRow, stream: Stream, cursor: Curso
   completeSync(ctx.db, repo.id, stream, cursor.coversFrom ?? null, syncedTo, ctx.now);
 }
 
-/** A crawl left unfinished resumes where it stopped (a backfill is never resumed by a collect with a narrower plan). */
-function resumable(cursor: Cursor | null | undefined, mode: "collect" | "backfill"): Cursor | null {
+/**
+ * A crawl left unfinished resumes where it stopped. A collect finishes an interrupted backfill
+ * (which covers more than it would); a backfill resumes only a backfill of the same range.
+ */
+function resumable(cursor: Cursor | null | undefined, plan: CrawlPlan): Cursor | null {
   if (!cursor) return null;
-  if (mode === "backfill" && cursor.mode !== "backfill") return null;
+  if (plan.mode === "backfill" && (cursor.mode !== "backfill" || (cursor.coversFrom ?? null) !== plan.coversFrom)) return null;
   return { ...cursor };
 }

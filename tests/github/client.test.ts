@@ -165,6 +165,27 @@ describe("accounting", () => {
   });
 });
 
+describe("token pool", () => {
+  it("keeps a target on one token, and moves it to another when that token's budget runs low", async () => {
+    const seen: string[] = [];
+    const scope = nock(API)
+      .get("/repos/o/r/issues")
+      .query(true)
+      .times(3)
+      .reply(function () {
+        const auth = String(this.req.headers.authorization);
+        seen.push(auth);
+        const remaining = seen.length === 2 ? "5" : "4000";
+        return [200, [], { "x-ratelimit-resource": "core", "x-ratelimit-limit": "5000", "x-ratelimit-remaining": remaining, "x-ratelimit-reset": "2000000000" }];
+      });
+    const gh = client({ tokens: ["token-aaaa", "token-bbbb"] });
+    for (let i = 0; i < 3; i++) await gh.page("o/r", "/repos/o/r/issues?per_page=100", IssueItem);
+    expect(scope.isDone()).toBe(true);
+    expect(seen[0]).toBe(seen[1]);
+    expect(seen[2]).not.toBe(seen[1]);
+  });
+});
+
 describe("page shrinking", () => {
   it.each([
     ["/x?per_page=100&page=3", "/x?per_page=50&page=5"],
