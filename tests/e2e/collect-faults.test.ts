@@ -67,6 +67,17 @@ describe.each([
     sqlite.close();
   });
 
+  it("takes the snapshots through REST when GraphQL fails", async () => {
+    const handle = fake.state.addFault({ path: "/graphql", respond: { status: 502, body: { message: "Server Error" } } });
+    const run = await runCli(["--config", config, "--json", "collect"], { env: { ...tokenEnv, OSS_PULSE_NOW: "2026-11-29T12:00:00Z" } });
+    handle.remove();
+    const summary = JSON.parse(run.stdout) as { targets: { target: string; outcome: string }[] };
+    expect(summary.targets.find((t) => t.target === "acme/fine")?.outcome).toBe("ok");
+    const sqlite = new Database(db, { readonly: true });
+    expect(sqlite.prepare("SELECT COUNT(*) FROM repo_snapshots s JOIN repos r ON r.id = s.repo_id WHERE r.full_name = 'acme/fine' AND s.day = '2026-11-29'").pluck().get()).toBe(1);
+    sqlite.close();
+  });
+
   it("keeps following the renamed repo under its config name on the next run", async () => {
     const run = await runCli(["--config", config, "--json", "collect"], { env: { ...tokenEnv, OSS_PULSE_NOW: NOW } });
     const summary = JSON.parse(run.stdout) as { targets: { target: string; outcome: string }[] };
