@@ -51,6 +51,26 @@ describe("incremental crawls", () => {
     expect(fake!.requests.map((r) => r.status)).toEqual([304]);
   });
 
+  it("resumes an issue crawl at the page size it had shrunk to", async () => {
+    const { repo, db, github, fresh } = await setup(300);
+    for (const issue of repo.issues) issue.updatedAt = "2026-11-21T10:00:00Z";
+    fake!.state.touch("o/r");
+    // Big pages always time out; the second page of 50 fails at every size, so the crawl stops there.
+    const faults: Record<string, string>[] = [
+      { per_page: "100" },
+      { per_page: "50", page: "2" },
+      { per_page: "25", page: "3" },
+    ];
+    const handles = faults.map((query) => fake!.state.addFault({ path: "/repos/o/r/issues", query, respond: { status: 502, body: { message: "Server Error" } } }));
+    const now = new Date("2026-11-22T00:00:00Z");
+    const plan = { mode: "backfill" as const, since: null, coversFrom: "2026-11-01" };
+    await expect(crawlIssues({ db, github, now }, fresh(), plan)).rejects.toThrow(/502/);
+    expect(db.prepare("SELECT COUNT(*) FROM issues").pluck().get()).toBe(50);
+    for (const h of handles) h.remove();
+    await crawlIssues({ db, github, now }, fresh(), plan);
+    expect(db.prepare("SELECT COUNT(*) FROM issues").pluck().get()).toBe(300);
+  });
+
   it("is not stopped by a commit dated in the future", async () => {
     const { repo, db, github, fresh } = await setup(5);
     repo.commits.push({ ...repo.commits.at(-1)!, sha: "e".repeat(40), committedAt: "2037-01-01T00:00:00Z", authoredAt: "2037-01-01T00:00:00Z" });
