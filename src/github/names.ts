@@ -22,10 +22,3 @@ export function repoNameProblem(fullName: string): string | null {
   }
   return null;
 }
-
-export function parseRepoName(fullName: string): RepoName {
-  const problem = repoNameProblem(fullName);
-  if (problem) throw new Error(problem);
-  const [owner, repo] = fullName.split("/") as [string, string];
-  return { owner, repo };
-}

@@ -1,13 +1,13 @@
 import { AuthError } from "../errors.js";
-import { outcomeOf } from "./outcome.js";
 import type { StarWeek } from "../github/schemas.js";
-import type { Db } from "../store/open.js";
-import { type RepoRow, projectRepos, setRepoStatus, syncProjects, updateIdentity } from "../store/repos.js";
-import { type RunStatus, type TargetResult, finishRun, recordTarget, startRun } from "../store/runs.js";
 import { saveRateBudgets } from "../store/rate-limits.js";
+import { type RepoRow, reposOf, setRepoStatus, syncProjects } from "../store/repos.js";
+import { type RunStatus, type TargetResult, finishRun, recordTarget, startRun } from "../store/runs.js";
 import { type Stream, completeSync, getSync, saveCursor } from "../store/sync.js";
 import { type Day, dayOf, toIso } from "../util/time.js";
-import type { JobContext } from "./context.js";
+import { type JobContext, packageDeps } from "./context.js";
+import { identify, restIdentity } from "./identify.js";
+import { outcomeOf, runStatus } from "./outcome.js";
 import { collectPackages } from "./packages.js";
 import { type StreamContext, crawlCommits, crawlIssues, crawlReleases } from "./streams.js";
 
@@ -50,12 +50,11 @@ export async function backfill(ctx: JobContext, options: BackfillOptions = {}): 
   syncProjects(db, config, now);
   const runId = startRun(db, "backfill", options.trigger ?? "cli", now);
   const names = options.projects ?? config.projects.map((p) => p.name);
-  const repos = new Map<number, RepoRow>();
-  for (const name of names) for (const repo of projectRepos(db, name)) repos.set(repo.id, repo);
+  const repos = reposOf(db, names);
 
   const targets: TargetResult[] = [];
   let fatal: string | null = null;
-  for (const repo of repos.values()) {
+  for (const repo of repos) {
     if (fatal || ctx.signal?.aborted) break;
     const tracked = await github.accounting.track(() => backfillRepo(ctx, repo, now, only, options));
     const result = outcomeOf(repo.full_name, tracked);
@@ -69,18 +68,14 @@ export async function backfill(ctx: JobContext, options: BackfillOptions = {}): 
   }
   let registryRequests = 0;
   if (only.has("downloads") && !fatal && !ctx.signal?.aborted) {
-    const packages = await collectPackages(
-      { db, config, http: ctx.http, github, now, log: (line) => log.info(line), ...(ctx.signal ? { signal: ctx.signal } : {}) },
-      { mode: "backfill", runId, projects: names, ...(options.since ? { since: options.since } : {}) },
-    );
+    const packages = await collectPackages(packageDeps(ctx, now), { mode: "backfill", runId, projects: names, ...(options.since ? { since: options.since } : {}) });
     registryRequests = packages.requests;
     for (const p of packages.packages) {
       targets.push({ target: p.target, outcome: p.outcome, requests: p.requests, points: 0, ...(p.error ? { error: p.error } : {}) });
       options.onProgress?.({ repo: p.target, stream: "downloads", pages: p.requests, items: p.rowsWritten, done: true });
     }
   }
-  const failed = targets.filter((t) => t.outcome === "failed").length;
-  const status: RunStatus = fatal ? "failed" : failed === 0 ? (ctx.signal?.aborted ? "interrupted" : "ok") : failed === targets.length ? "failed" : "partial";
+  const status = runStatus(targets, { fatal: fatal !== null, aborted: ctx.signal?.aborted === true });
   saveRateBudgets(db, [...github.accounting.budgets.values()]);
   const requests = github.accounting.total.requests + registryRequests;
   const points = github.accounting.total.points;
@@ -91,10 +86,7 @@ export async function backfill(ctx: JobContext, options: BackfillOptions = {}): 
 async function backfillRepo(ctx: JobContext, repo: RepoRow, now: Date, only: Set<BackfillStream>, options: BackfillOptions): Promise<void> {
   const { db, github } = ctx;
   if (repo.created_at === null || repo.default_branch === null) {
-    const info = await github.getRepo(repo.full_name);
-    const change = updateIdentity(db, repo, { githubId: info.id, fullName: info.full_name, defaultBranch: info.default_branch ?? null, createdAt: info.created_at }, now);
-    if (change.conflict) throw new Error(change.conflict);
-    repo = db.prepare("SELECT * FROM repos WHERE id = ?").get(repo.id) as RepoRow;
+    repo = identify(ctx, repo, restIdentity(await github.getRepo(repo.full_name)), now);
   }
   const coversFrom = options.since ?? dayOf(repo.created_at!);
   const since = options.since ? `${options.since}T00:00:00Z` : null;
@@ -153,8 +145,4 @@ export async function crawlStarHistory(ctx: StreamContext, repo: RepoRow): Promi
 function daysOf(week: StarWeek): [Day, number][] {
   const start = week.week * 1000;
   return week.days.map((n, i) => [dayOf(new Date(start + i * 86_400_000)), n]);
-}
-
-export function starHistoryTotal(db: Db, repoId: number): number {
-  return db.prepare("SELECT COALESCE(SUM(stars_added), 0) FROM star_history WHERE repo_id = ?").pluck().get(repoId) as number;
 }

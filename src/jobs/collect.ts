@@ -1,15 +1,16 @@
 import { AuthError, UnavailableError, errorMessage } from "../errors.js";
-import { outcomeOf } from "./outcome.js";
 import type { SnapshotResult } from "../github/client.js";
 import { releaseCount } from "../store/facts.js";
-import { collectPackages } from "./packages.js";
-import { type RepoRow, projectRepos, setReleaseDownloads, setRepoStatus, syncProjects, updateIdentity, upsertSnapshot } from "../store/repos.js";
-import { type RunStatus, type TargetResult, finishRun, recordTarget, startRun } from "../store/runs.js";
 import { saveRateBudgets } from "../store/rate-limits.js";
+import { type RepoRow, reposOf, setReleaseDownloads, setRepoStatus, syncProjects, upsertSnapshot } from "../store/repos.js";
+import { type RunStatus, type TargetResult, finishRun, recordTarget, startRun } from "../store/runs.js";
 import { BEGINNING, completeSync, getSync } from "../store/sync.js";
 import { forEachLimit } from "../util/pool.js";
 import { addDays, dayOf } from "../util/time.js";
-import { type JobContext, maxWindow } from "./context.js";
+import { type JobContext, maxWindow, packageDeps } from "./context.js";
+import { identify, restIdentity } from "./identify.js";
+import { outcomeOf, runStatus } from "./outcome.js";
+import { collectPackages } from "./packages.js";
 import { type StreamContext, commitsSince, crawlCommits, crawlIssues, crawlReleases, issuesSince } from "./streams.js";
 
 export interface CollectOptions {
@@ -38,7 +39,7 @@ export async function collect(ctx: JobContext, options: CollectOptions = {}): Pr
   const day = dayOf(now);
   syncProjects(db, config, now);
   const runId = startRun(db, "collect", options.trigger ?? "cli", now);
-  const repos = selectedRepos(ctx, options.projects);
+  const repos = reposOf(db, options.projects ?? config.projects.map((p) => p.name));
   log.info(`collect: ${repos.length} repositories, day ${day}`);
 
   const snapshots = new Map<number, SnapshotResult>();
@@ -68,26 +69,15 @@ export async function collect(ctx: JobContext, options: CollectOptions = {}): Pr
     else log.info(`${repo.full_name}: ${result.outcome} (${result.requests} requests, ${result.points} points)`);
   });
 
-  const packages = await collectPackages(
-    { db, config, http: ctx.http, github, now, log: (line) => log.info(line), ...(ctx.signal ? { signal: ctx.signal } : {}) },
-    { mode: "collect", runId, ...(options.projects ? { projects: options.projects } : {}) },
-  );
+  const packages = await collectPackages(packageDeps(ctx, now), { mode: "collect", runId, ...(options.projects ? { projects: options.projects } : {}) });
   for (const p of packages.packages) targets.push({ target: p.target, outcome: p.outcome, requests: p.requests, points: 0, ...(p.error ? { error: p.error } : {}) });
 
-  const failed = targets.filter((t) => t.outcome === "failed" || t.outcome === "skipped").length;
-  const status: RunStatus = authFailure ? "failed" : failed === 0 ? "ok" : failed === targets.length ? "failed" : "partial";
+  const status = runStatus(targets, { fatal: authFailure !== null, aborted: false });
   saveRateBudgets(db, [...github.accounting.budgets.values()]);
   const requests = github.accounting.total.requests + packages.requests;
   const { points } = github.accounting.total;
   finishRun(db, runId, { status, requests, points, ...(authFailure ? { error: authFailure } : {}), now: ctx.clock() });
   return { runId, status, day, targets, requests, points };
-}
-
-function selectedRepos(ctx: JobContext, projects: string[] | undefined): RepoRow[] {
-  const names = projects ?? ctx.config.projects.map((p) => p.name);
-  const byId = new Map<number, RepoRow>();
-  for (const name of names) for (const repo of projectRepos(ctx.db, name)) byId.set(repo.id, repo);
-  return [...byId.values()];
 }
 
 async function collectRepo(ctx: JobContext, repo: RepoRow, snapshot: SnapshotResult | undefined, now: Date): Promise<void> {
@@ -122,7 +112,7 @@ async function collectRepo(ctx: JobContext, repo: RepoRow, snapshot: SnapshotRes
     });
   } else {
     const info = await github.getRepo(repo.full_name);
-    repo = identify(ctx, repo, { githubId: info.id, fullName: info.full_name, defaultBranch: info.default_branch ?? null, createdAt: info.created_at }, now);
+    repo = identify(ctx, repo, restIdentity(info), now);
     const openPrs = await github.countOpenPulls(repo.full_name);
     upsertSnapshot(db, repo.id, day, now, {
       stars: info.stargazers_count,
@@ -171,14 +161,3 @@ async function collectRepo(ctx: JobContext, repo: RepoRow, snapshot: SnapshotRes
   });
   if (problems.length > 0) throw new Error(problems.join("; "));
 }
-
-function identify(ctx: JobContext, repo: RepoRow, identity: Parameters<typeof updateIdentity>[2], now: Date): RepoRow {
-  const change = updateIdentity(ctx.db, repo, identity, now);
-  if (change.conflict) throw new Error(change.conflict);
-  if (change.renamedFrom) {
-    ctx.log.warn(`${change.renamedFrom} was renamed to ${identity.fullName}: history kept; update the config`);
-  }
-  return ctx.db.prepare("SELECT * FROM repos WHERE id = ?").get(repo.id) as RepoRow;
-}
-
-

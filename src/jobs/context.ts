@@ -1,6 +1,7 @@
 import type { Config } from "../config/schema.js";
 import { GitHubClient } from "../github/client.js";
 import type { HttpClient } from "../registries/http.js";
+import type { PackagesDeps } from "./packages.js";
 import type { Db } from "../store/open.js";
 import { getEtag } from "../store/sync.js";
 import type { Logger } from "../util/log.js";
@@ -34,6 +35,11 @@ export function createGitHubClient(config: Config, tokens: string[], db: Db, log
     ...(sleep ? { sleep } : {}),
     warn: (message) => log.warn(message),
   });
+}
+
+/** What the package collectors need from a job's context. */
+export function packageDeps(ctx: JobContext, now: Date): PackagesDeps {
+  return { db: ctx.db, config: ctx.config, http: ctx.http, github: ctx.github, now, log: (line) => ctx.log.info(line), ...(ctx.signal ? { signal: ctx.signal } : {}) };
 }
 
 /** The longest model window: how far back a repo seen for the first time is collected. */

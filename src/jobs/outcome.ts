@@ -1,6 +1,6 @@
 import type { Usage } from "../github/accounting.js";
 import { UnavailableError, errorMessage } from "../errors.js";
-import type { TargetResult } from "../store/runs.js";
+import type { RunStatus, TargetResult } from "../store/runs.js";
 
 /** How one target's work ended, for run_targets: ok, gone/blocked (kept, not retried), or failed. */
 export function outcomeOf(target: string, tracked: { value: unknown; usage: Usage } | { error: unknown; usage: Usage }): TargetResult {
@@ -11,4 +11,12 @@ export function outcomeOf(target: string, tracked: { value: unknown; usage: Usag
     return { target, outcome: error.reason, error: error.message, requests, points };
   }
   return { target, outcome: "failed", error: errorMessage(error), requests, points };
+}
+
+/** A run's status from its targets: failed on a fatal error or when no target succeeded, partial when some failed or were skipped. */
+export function runStatus(targets: readonly TargetResult[], options: { fatal: boolean; aborted: boolean }): RunStatus {
+  if (options.fatal) return "failed";
+  const failed = targets.filter((t) => t.outcome === "failed" || t.outcome === "skipped").length;
+  if (failed === 0) return options.aborted ? "interrupted" : "ok";
+  return failed === targets.length ? "failed" : "partial";
 }

@@ -2,7 +2,7 @@ import type { Config, ModelConfig } from "../config/schema.js";
 import type { Db } from "../store/open.js";
 import type { RepoRow } from "../store/repos.js";
 import { BEGINNING } from "../store/sync.js";
-import { type Day, addDays, dayOf, dayRange, daysBetween } from "../util/time.js";
+import { type Day, addDays, dayOf, dayRange } from "../util/time.js";
 import { EVENT_KINDS, type EventCounts, type Score, scoreDay, weightedEvents, windowSums } from "./score.js";
 
 /**
@@ -132,6 +132,7 @@ export function evaluate(data: ProjectData, model: ModelConfig, from: Day, to: D
   });
   const windowed = windowSums(weighted, W).slice(W - 1);
   const contributors = model.contributors === "cumulative" ? cumulativeContributors(data, days) : activeContributors(data, lead, W).slice(W - 1);
+  const retained = new Map(data.repos.map((r) => [r, retainedStars(r.starsAdded)]));
 
   return days.map((day, i) => {
     const missing: string[] = [];
@@ -154,7 +155,7 @@ export function evaluate(data: ProjectData, model: ModelConfig, from: Day, to: D
 
     let users: number | null = 0;
     for (const r of data.repos) {
-      const stars = starsOn(r, day);
+      const stars = starsOn(r, retained.get(r)!, day);
       if (stars === null) {
         missing.push(`stars:${r.repo.full_name}`);
         users = null;
@@ -191,7 +192,7 @@ function covers(r: RepoData, stream: keyof RepoData["streams"], from: Day, to: D
  * Stars on a day: the day's snapshot when there is one; before tracking started, the retained
  * stars from the backfilled star history; otherwise unknown.
  */
-function starsOn(r: RepoData, day: Day): number | null {
+function starsOn(r: RepoData, retained: RetainedStars, day: Day): number | null {
   if (r.createdDay && day < r.createdDay) return 0;
   if (r.goneDay !== null && day >= r.goneDay) return 0;
   const snap = r.snapshots.get(day);
@@ -199,12 +200,32 @@ function starsOn(r: RepoData, day: Day): number | null {
   const history = r.streams.stars;
   if (history.from === null || history.to === null || day > history.to) return null;
   if (r.firstSnapshot !== null && day >= r.firstSnapshot) return null;
-  let total = 0;
-  for (const [d, n] of r.starsAdded) {
-    if (d > day) break;
-    total += n;
-  }
-  return total;
+  return retained.upTo(day);
+}
+
+/** Retained stars given up to a day: running totals searched by day, not re-summed for every day. */
+interface RetainedStars {
+  upTo(day: Day): number;
+}
+
+function retainedStars(starsAdded: readonly [Day, number][]): RetainedStars {
+  const days = starsAdded.map(([d]) => d);
+  const totals: number[] = [];
+  let running = 0;
+  for (const [, n] of starsAdded) totals.push((running += n));
+  return {
+    upTo(day) {
+      // The last index whose day is <= day.
+      let lo = 0;
+      let hi = days.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (days[mid]! <= day) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo === 0 ? 0 : totals[lo - 1]!;
+    },
+  };
 }
 
 function cumulativeContributors(data: ProjectData, days: Day[]): number[] {
@@ -244,4 +265,3 @@ function activeContributors(data: ProjectData, days: Day[], W: number): number[]
   return out;
 }
 
-export { daysBetween, EVENT_KINDS };

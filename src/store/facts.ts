@@ -81,10 +81,6 @@ export function upsertReleases(db: Db, repoId: number, items: ReleaseItem[]): vo
   }
 }
 
-export function latestCommitAt(db: Db, repoId: number): string | null {
-  return (db.prepare("SELECT MAX(committed_at) FROM commits WHERE repo_id = ?").pluck().get(repoId) as string | null) ?? null;
-}
-
 export function releaseCount(db: Db, repoId: number): number {
   return db.prepare("SELECT COUNT(*) FROM releases WHERE repo_id = ? AND is_draft = 0").pluck().get(repoId) as number;
 }

@@ -13,7 +13,3 @@ export function saveRateBudgets(db: Db, budgets: RateBudget[]): void {
     for (const b of budgets) stmt.run(b.resource, b.token, b.quota, b.remaining, toIso(b.resetAt), toIso(b.observedAt));
   }).immediate();
 }
-
-export function loadRateBudgets(db: Db): { resource: string; token: string; quota: number; remaining: number; reset_at: string; observed_at: string }[] {
-  return db.prepare("SELECT * FROM rate_limits ORDER BY resource, token").all() as never;
-}

@@ -62,6 +62,13 @@ export function projectRepos(db: Db, projectName: string): RepoRow[] {
     .all(projectName) as RepoRow[];
 }
 
+/** The distinct repos of the named projects. */
+export function reposOf(db: Db, projectNames: readonly string[]): RepoRow[] {
+  const byId = new Map<number, RepoRow>();
+  for (const name of projectNames) for (const repo of projectRepos(db, name)) byId.set(repo.id, repo);
+  return [...byId.values()];
+}
+
 export interface RepoIdentity {
   githubId: number;
   fullName: string;

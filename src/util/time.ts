@@ -19,20 +19,11 @@ export function addDays(day: Day, n: number): Day {
   return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** Whole days from `a` to `b` (b - a). */
-export function daysBetween(a: Day, b: Day): number {
-  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY_MS);
-}
-
 /** Every day from `from` to `to`, both included; empty when from > to. */
 export function dayRange(from: Day, to: Day): Day[] {
   const days: Day[] = [];
   for (let d = from; d <= to; d = addDays(d, 1)) days.push(d);
   return days;
-}
-
-export function startOfDay(day: Day): Date {
-  return new Date(`${day}T00:00:00Z`);
 }
 
 /** Normalises any ISO-8601 instant to the canonical UTC form stored in the database. */

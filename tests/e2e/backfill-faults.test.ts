@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type FakeGitHub, generateRepo, startFakeGitHub } from "../support/fake-github/index.js";
 import { CLI, runCli, tempDir, writeConfig } from "../support/cli.js";
+import { failingRepos } from "../support/failing-repos.js";
 
 const NOW = "2026-11-28T12:00:00Z";
 const TOKEN = "test-token-backfill-faults";
@@ -19,12 +20,7 @@ const make = (name: string, id: number, size = 300) =>
 
 describe("backfill faults", () => {
   it("goes on past renamed, gone, blocked and empty repos, and shrinks pages that answer 502", async () => {
-    const repos = [make("big", 1), make("old", 2), make("deleted", 3), make("blocked", 4), make("empty", 5)];
-    repos[2]!.unavailable = 404;
-    repos[3]!.unavailable = 451;
-    repos[4]!.empty = true;
-    repos[4]!.commits = [];
-    fake = await startFakeGitHub({ repos, tokens: [TOKEN] });
+    fake = await startFakeGitHub({ repos: failingRepos((name, id) => make(name, id), "big"), tokens: [TOKEN] });
     fake.state.renameRepo("acme/old", "acme/new");
     // The big repo's issue pages time out at 100 items (GitHub answers 502), not at 50.
     fake.state.addFault({ path: "/repos/acme/big/issues", query: { per_page: "100" }, respond: { status: 502, body: { message: "Server Error" } } });

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeGitHub, generateRepo, startFakeGitHub } from "../support/fake-github/index.js";
 import { runCli, tempDir, writeConfig } from "../support/cli.js";
+import { failingRepos } from "../support/failing-repos.js";
 
 const NOW = "2026-11-28T12:00:00Z";
 const TOKEN = "test-token-faults";
@@ -18,12 +19,7 @@ describe.each([
   beforeAll(async () => {
     const make = (name: string, id: number) =>
       generateRepo({ owner: "acme", name, id, seed: id, commits: 40, issues: 10, pulls: 10, releases: 2, startDay: "2026-10-01", endDay: "2026-11-27" });
-    const repos = [make("fine", 1), make("old", 2), make("deleted", 3), make("blocked", 4), make("empty", 5)];
-    repos[2]!.unavailable = 404;
-    repos[3]!.unavailable = 451;
-    repos[4]!.empty = true;
-    repos[4]!.commits = [];
-    fake = await startFakeGitHub({ repos, tokens: [TOKEN] });
+    fake = await startFakeGitHub({ repos: failingRepos(make, "fine"), tokens: [TOKEN] });
     fake.state.renameRepo("acme/old", "acme/new");
     const dir = tempDir();
     db = join(dir, "pulse.db");
