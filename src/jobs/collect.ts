@@ -2,11 +2,11 @@ import { AuthError, UnavailableError, errorMessage } from "../errors.js";
 import type { SnapshotResult } from "../github/client.js";
 import { releaseCount } from "../store/facts.js";
 import { saveRateBudgets } from "../store/rate-limits.js";
-import { type RepoRow, reposOf, setReleaseDownloads, setRepoStatus, syncProjects, upsertSnapshot } from "../store/repos.js";
+import { type RepoRow, reposOf, setReleaseDownloads, setRepoStatus, syncProjects, upsertRepoSnapshot } from "../store/repos.js";
 import { type RunStatus, type TargetResult, finishRun, recordTarget, startRun } from "../store/runs.js";
-import { BEGINNING, completeSync, getSync } from "../store/sync.js";
+import { completeSync, getSync } from "../store/sync.js";
 import { forEachLimit } from "../util/pool.js";
-import { addDays, dayOf } from "../util/time.js";
+import { BEGINNING, addDays, dayOf } from "../util/time.js";
 import { type JobContext, maxWindow, packageDeps } from "./context.js";
 import { identify, restIdentity } from "./identify.js";
 import { outcomeOf, runStatus } from "./outcome.js";
@@ -101,7 +101,7 @@ async function collectRepo(ctx: JobContext, repo: RepoRow, snapshot: SnapshotRes
       createdAt: node.createdAt,
     }, now);
     isEmpty = node.isEmpty;
-    upsertSnapshot(db, repo.id, day, now, {
+    upsertRepoSnapshot(db, repo.id, day, now, {
       stars: node.stargazerCount,
       forks: node.forkCount,
       watchers: node.watchers.totalCount,
@@ -114,7 +114,7 @@ async function collectRepo(ctx: JobContext, repo: RepoRow, snapshot: SnapshotRes
     const info = await github.getRepo(repo.full_name);
     repo = identify(ctx, repo, restIdentity(info), now);
     const openPrs = await github.countOpenPulls(repo.full_name);
-    upsertSnapshot(db, repo.id, day, now, {
+    upsertRepoSnapshot(db, repo.id, day, now, {
       stars: info.stargazers_count,
       forks: info.forks_count,
       watchers: info.subscribers_count ?? null,

@@ -1,5 +1,5 @@
 import type { RepoResponse } from "../github/schemas.js";
-import { type RepoIdentity, type RepoRow, updateIdentity } from "../store/repos.js";
+import { type RepoIdentity, type RepoRow, repoById, updateIdentity } from "../store/repos.js";
 import type { JobContext } from "./context.js";
 
 /** What REST says a repository is. */
@@ -17,5 +17,5 @@ export function identify(ctx: Pick<JobContext, "db" | "log">, repo: RepoRow, ide
   if (change.renamedFrom) {
     ctx.log.warn(`${change.renamedFrom} was renamed to ${identity.fullName}: history kept; update the config`);
   }
-  return ctx.db.prepare("SELECT * FROM repos WHERE id = ?").get(repo.id) as RepoRow;
+  return repoById(ctx.db, repo.id);
 }

@@ -11,8 +11,9 @@ import {
   setPackageStatus,
   syncProjectPackages,
   upsertDailyDownloads,
-  upsertSnapshot,
+  upsertPackageSnapshot,
 } from "../store/packages.js";
+import { ensureProject } from "../store/repos.js";
 import { recordTarget, type TargetOutcome } from "../store/runs.js";
 import { addDays, dayOf, minDay, type Day } from "../util/time.js";
 
@@ -66,8 +67,7 @@ export async function collectPackages(deps: PackagesDeps, options: PackagesOptio
   const targets = new Map<string, { collector: RegistryCollector; name: string; packageId: number }>();
   inTransaction(db, () => {
     for (const project of projects) {
-      db.prepare("INSERT INTO projects (name) VALUES (?) ON CONFLICT (name) DO NOTHING").run(project.name);
-      const projectId = db.prepare("SELECT id FROM projects WHERE name = ?").pluck().get(project.name) as number;
+      const projectId = ensureProject(db, project.name);
       const refs = project.packages.map((pkg) => {
         // The config schema already refused unknown registries and invalid names.
         const collector = getCollector(pkg.registry) as RegistryCollector;
@@ -122,7 +122,7 @@ async function collectOne(
       let rows = 0;
       if (snapshot) {
         rows++;
-        const drop = upsertSnapshot(db, packageId, today, snapshot, now);
+        const drop = upsertPackageSnapshot(db, packageId, today, snapshot, now);
         if (drop) deps.log?.(`${target}: total went down from ${drop.previousTotal} (${drop.previousDay}) to ${snapshot.total}`);
       }
       if (series) {

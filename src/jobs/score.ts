@@ -1,18 +1,20 @@
-import type { Config, ModelConfig } from "../config/schema.js";
-import { type Downloads30, evaluate, loadProject } from "../model/inputs.js";
-import { type Score, paramsHash } from "../model/score.js";
+import type { Config } from "../config/schema.js";
+import { type Downloads30, downloads30 } from "../model/downloads.js";
+import { type PackageDownloads, type ProjectData, type RepoData, evaluate, firstDayOf } from "../model/evaluate.js";
+import { type EventCounts, paramsHash } from "../model/score.js";
 import type { Db } from "../store/open.js";
-import { listProjectPackages, loadDownloads30 } from "../store/packages.js";
-import { syncProjects } from "../store/repos.js";
+import { listProjectPackages, loadPackageSeries } from "../store/packages.js";
+import { projectIdOf, syncProjects } from "../store/repos.js";
+import { keepModels, pruneScores, registerModel, writeScores } from "../store/scores.js";
+import { type ProjectSeries, loadProjectSeries } from "../store/series.js";
 import type { Logger } from "../util/log.js";
-import { type Clock, dayOf, dayRange, toIso } from "../util/time.js";
+import { type Clock, type Day, addDays, dayOf, dayRange } from "../util/time.js";
 
 export interface ScoreContext {
   db: Db;
   config: Config;
   clock: Clock;
   log: Logger;
-  downloads30?: Downloads30;
 }
 
 export interface ScoreSummary {
@@ -35,102 +37,78 @@ export function score(ctx: ScoreContext, options: { projects?: string[] } = {}):
   const rescored: string[] = [];
   let rows = 0;
   let changed = 0;
-  const write = prepareWrite(db);
-  const models = config.models.map((m) => m.name);
-  db.prepare("DELETE FROM models WHERE name NOT IN (SELECT value FROM json_each(?))").run(JSON.stringify(models));
+  keepModels(db, config.models.map((m) => m.name));
   for (const model of config.models) {
-    if (registerModel(db, model, now)) rescored.push(model.name);
+    const before = registerModel(db, { name: model.name, paramsHash: paramsHash(model), params: model }, now);
+    if (typeof before === "string") rescored.push(model.name);
   }
   // A model whose parameters changed lost all its rows: every project is scored again then.
   const projects = rescored.length > 0 || !options.projects ? config.projects.map((p) => p.name) : options.projects;
-  const prune = db.prepare("DELETE FROM scores WHERE project_id = ? AND (day < ? OR day > ?)");
   for (const name of projects) {
-    const data = loadProject(db, config, name);
-    const projectId = db.prepare("SELECT id FROM projects WHERE name = ?").pluck().get(name) as number;
+    const data = projectData(name, loadProjectSeries(db, name, config.bots));
+    const projectId = projectIdOf(db, name);
     if (data.firstDay === null) {
-      db.prepare("DELETE FROM scores WHERE project_id = ?").run(projectId);
+      pruneScores(db, projectId, null);
       ctx.log.info(`score: ${name} has no data yet`);
       continue;
     }
     const from = data.firstDay <= today ? data.firstDay : today;
-    const downloads = (ctx.downloads30 ?? storedDownloads30(db))(name, dayRange(from, today));
-    db.transaction(() => {
-      // Rows outside the project's days (a repo left it, its history moved) are not scores any more.
-      prune.run(projectId, from, today);
-    }).immediate();
+    const downloads = projectDownloads(db, name, dayRange(from, today));
+    // Rows outside the project's days (a repo left it, its history moved) are not scores any more.
+    pruneScores(db, projectId, { from, to: today });
     for (const model of config.models) {
       const scores = evaluate(data, model, from, today, downloads);
-      const hash = paramsHash(model);
-      db.transaction(() => {
-        for (const s of scores) changed += write(projectId, model.name, hash, s, now);
-      }).immediate();
+      changed += writeScores(db, { projectId, model: model.name, paramsHash: paramsHash(model) }, scores, now);
       rows += scores.length;
     }
   }
   return { day: today, rows, changed, rescored };
 }
 
-/** U's downloads part: the 30-day downloads of each of the project's packages, from the database. */
-export function storedDownloads30(db: Db): Downloads30 {
-  return (projectName, days) => {
-    const packages = listProjectPackages(db, projectName);
-    const series = loadDownloads30(db, packages.map((p) => p.id), days);
-    return packages.map((p) => ({
-      label: `${p.registry}:${p.name}`,
-      values: (series.get(p.id) ?? []).map((d) => d.downloads),
-    }));
-  };
+/** The evaluator's view of a project's stored series. */
+export function projectData(name: string, series: ProjectSeries): ProjectData {
+  const repos = series.repos.map(({ repo, sync, snapshots, starsAdded }): RepoData => {
+    const streams: RepoData["streams"] = {
+      commits: { from: null, to: null },
+      issues: { from: null, to: null },
+      releases: { from: null, to: null },
+      stars: { from: null, to: null },
+    };
+    for (const row of sync) {
+      // Synced up to an instant: the days before that instant's day are complete, that day is not.
+      streams[row.stream] = { from: row.coveredFrom, to: row.syncedTo ? addDays(dayOf(row.syncedTo), -1) : null };
+    }
+    return {
+      name: repo.full_name,
+      createdDay: repo.created_at ? dayOf(repo.created_at) : null,
+      goneDay: (repo.status === "gone" || repo.status === "blocked") && repo.status_at ? dayOf(repo.status_at) : null,
+      streams,
+      snapshots: new Map(snapshots),
+      firstSnapshot: snapshots[0]?.[0] ?? null,
+      starsAdded,
+    };
+  });
+  const events = new Map<Day, EventCounts>(series.events.map(({ day, ...counts }) => [day, counts]));
+  return { name, repos, events, contributorDays: series.contributorDays, firstDay: firstDayOf(repos, events) };
 }
 
-/** Records the model's parameters; returns true when they changed (its old scores are dropped). */
-function registerModel(db: Db, model: ModelConfig, now: Date): boolean {
-  const hash = paramsHash(model);
-  const old = db.prepare("SELECT params_hash FROM models WHERE name = ?").pluck().get(model.name) as string | undefined;
-  if (old === hash) return false;
-  db.transaction(() => {
-    db.prepare(
-      `INSERT INTO models (name, params_hash, params, updated_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (name) DO UPDATE SET params_hash = excluded.params_hash, params = excluded.params, updated_at = excluded.updated_at`,
-    ).run(model.name, hash, JSON.stringify(model), toIso(now));
-    db.prepare("DELETE FROM scores WHERE model = ?").run(model.name);
-  }).immediate();
-  return old !== undefined;
+/** U's downloads part: the 30-day downloads of each of the project's packages on each of `days`. */
+function projectDownloads(db: Db, projectName: string, days: Day[]): PackageDownloads[] {
+  const packages = listProjectPackages(db, projectName);
+  const series = loadDownloads30(db, packages.map((p) => p.id), days);
+  return packages.map((p) => ({
+    label: `${p.registry}:${p.name}`,
+    values: (series.get(p.id) ?? []).map((d) => d.downloads),
+  }));
 }
 
-function prepareWrite(db: Db): (projectId: number, model: string, hash: string, s: Score, now: Date) => number {
-  // Rows whose values did not change keep their computed_at: a re-run writes nothing.
-  const stmt = db.prepare(
-    `INSERT INTO scores (project_id, model, day, params_hash, activity, contributors, users, b, c, d, f,
-                         b_share, c_share, d_share, complete, missing, computed_at)
-     VALUES (@projectId, @model, @day, @hash, @activity, @contributors, @users, @b, @c, @d, @f,
-             @bShare, @cShare, @dShare, @complete, @missing, @computedAt)
-     ON CONFLICT (project_id, model, day) DO UPDATE SET params_hash = excluded.params_hash,
-       activity = excluded.activity, contributors = excluded.contributors, users = excluded.users,
-       b = excluded.b, c = excluded.c, d = excluded.d, f = excluded.f, b_share = excluded.b_share,
-       c_share = excluded.c_share, d_share = excluded.d_share, complete = excluded.complete,
-       missing = excluded.missing, computed_at = excluded.computed_at
-     WHERE scores.params_hash IS NOT excluded.params_hash OR scores.activity IS NOT excluded.activity
-       OR scores.contributors IS NOT excluded.contributors OR scores.users IS NOT excluded.users
-       OR scores.f IS NOT excluded.f OR scores.missing IS NOT excluded.missing`,
-  );
-  return (projectId, model, hash, s, now) =>
-    stmt.run({
-      projectId,
-      model,
-      day: s.day,
-      hash,
-      activity: s.activity,
-      contributors: s.contributors,
-      users: s.users,
-      b: s.b,
-      c: s.c,
-      d: s.d,
-      f: s.f,
-      bShare: s.bShare,
-      cShare: s.cShare,
-      dShare: s.dShare,
-      complete: s.complete ? 1 : 0,
-      missing: s.missing.length > 0 ? s.missing.join(",") : null,
-      computedAt: toIso(now),
-    }).changes;
+/** Downloads in the 30 days ending on each of `days`, per package id (see src/model/downloads.ts). */
+export function loadDownloads30(db: Db, packageIds: readonly number[], days: readonly Day[]): Map<number, Downloads30[]> {
+  const result = new Map<number, Downloads30[]>();
+  if (days.length === 0) return result;
+  const sorted = [...days].sort();
+  const from = sorted[0] as Day;
+  const to = sorted[sorted.length - 1] as Day;
+  for (const id of packageIds) result.set(id, downloads30(loadPackageSeries(db, id, from, to), days));
+  return result;
 }

@@ -4,8 +4,8 @@ import { CommitItem, IssueItem, ReleaseItem } from "../github/schemas.js";
 import { upsertCommits, upsertIssues, upsertReleases } from "../store/facts.js";
 import type { Db } from "../store/open.js";
 import type { RepoRow } from "../store/repos.js";
-import { BEGINNING, type Cursor, type Stream, completeSync, getSync, saveCursor, saveFirstPage } from "../store/sync.js";
-import { type Day, toIso } from "../util/time.js";
+import { type Cursor, type Stream, completeSync, getSync, saveCursor, saveFirstPage } from "../store/sync.js";
+import { BEGINNING, type Day, toIso } from "../util/time.js";
 
 /**
  * The crawls of one repo's streams, shared by collect and backfill. Every page is written in

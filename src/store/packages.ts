@@ -1,4 +1,3 @@
-import { downloads30, type Downloads30, type PackageSeries } from "../model/downloads.js";
 import type { DailyDownloads, PackageSnapshot } from "../registries/types.js";
 import { addDays, type Day } from "../util/time.js";
 import type { Db } from "./open.js";
@@ -52,7 +51,7 @@ function prepare(db: Db) {
     markPending: db.prepare("INSERT INTO package_pending_days (package_id, day, since) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"),
     clearPending: db.prepare("DELETE FROM package_pending_days WHERE package_id = ? AND day = ?"),
     clearPendingBefore: db.prepare("DELETE FROM package_pending_days WHERE package_id = ? AND day < ?"),
-    upsertSnapshot: db.prepare(
+    upsertPackageSnapshot: db.prepare(
       `INSERT INTO package_snapshots (package_id, day, taken_at, total, last30, extra) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (package_id, day) DO UPDATE SET taken_at = excluded.taken_at, total = excluded.total,
          last30 = excluded.last30, extra = excluded.extra`,
@@ -134,7 +133,7 @@ export function dailyCoverage(db: Db, packageId: number): { latest: Day | null; 
  * Stores the day's snapshot (replacing an earlier one of the same day) and records a drop when
  * the total is lower than the previous day's. Returns the drop, if any.
  */
-export function upsertSnapshot(
+export function upsertPackageSnapshot(
   db: Db,
   packageId: number,
   day: Day,
@@ -142,7 +141,7 @@ export function upsertSnapshot(
   now: Date,
 ): { previousDay: Day; previousTotal: number } | null {
   const s = statements(db);
-  s.upsertSnapshot.run(packageId, day, now.toISOString(), snapshot.total, snapshot.last30, JSON.stringify(snapshot.extra ?? {}));
+  s.upsertPackageSnapshot.run(packageId, day, now.toISOString(), snapshot.total, snapshot.last30, JSON.stringify(snapshot.extra ?? {}));
   const previous = s.previousTotal.get(packageId, day) as { day: Day; total: number } | undefined;
   if (snapshot.total !== null && previous && snapshot.total < previous.total) {
     s.upsertDrop.run(packageId, day, previous.day, previous.total, snapshot.total);
@@ -152,8 +151,11 @@ export function upsertSnapshot(
   return null;
 }
 
-/** What the model needs of one package to know its downloads over the 30 days ending on each day of [from, to]. */
-export function readPackageSeries(db: Db, packageId: number, from: Day, to: Day): PackageSeries {
+/**
+ * What is stored of one package that bears on its downloads over the 30 days ending on each day
+ * of [from, to]: published daily figures, days still pending, and snapshots of totals.
+ */
+export function loadPackageSeries(db: Db, packageId: number, from: Day, to: Day) {
   const s = statements(db);
   const start = addDays(from, -30);
   return {
@@ -161,15 +163,4 @@ export function readPackageSeries(db: Db, packageId: number, from: Day, to: Day)
     pending: s.pendingBetween.all(packageId, start, to) as Day[],
     snapshots: s.snapshotsBetween.all(packageId, start, to) as { day: Day; total: number | null; last30: number | null }[],
   };
-}
-
-/** Downloads in the 30 days ending on each of `days`, per package id (see src/model/downloads.ts). */
-export function loadDownloads30(db: Db, packageIds: readonly number[], days: readonly Day[]): Map<number, Downloads30[]> {
-  const result = new Map<number, Downloads30[]>();
-  if (days.length === 0) return result;
-  const sorted = [...days].sort();
-  const from = sorted[0] as Day;
-  const to = sorted[sorted.length - 1] as Day;
-  for (const id of packageIds) result.set(id, downloads30(readPackageSeries(db, id, from, to), days));
-  return result;
 }

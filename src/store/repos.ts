@@ -38,6 +38,21 @@ export function syncProjects(db: Db, config: Config, now: Date): void {
   }).immediate();
 }
 
+/** The id of a project, created on first sight. */
+export function ensureProject(db: Db, name: string): number {
+  db.prepare("INSERT INTO projects (name) VALUES (?) ON CONFLICT (name) DO NOTHING").run(name);
+  return projectIdOf(db, name);
+}
+
+/** The id of a project already recorded (syncProjects records every configured one). */
+export function projectIdOf(db: Db, name: string): number {
+  return db.prepare("SELECT id FROM projects WHERE name = ?").pluck().get(name) as number;
+}
+
+export function repoById(db: Db, id: number): RepoRow {
+  return db.prepare("SELECT * FROM repos WHERE id = ?").get(id) as RepoRow;
+}
+
 /** The repo row for a configured name, following recorded renames. */
 export function ensureRepo(db: Db, fullName: string, now: Date): RepoRow {
   const found = findRepo(db, fullName);
@@ -122,7 +137,7 @@ export interface SnapshotRow {
   releaseDownloads: number | null;
 }
 
-export function upsertSnapshot(db: Db, repoId: number, day: string, takenAt: Date, s: SnapshotRow): void {
+export function upsertRepoSnapshot(db: Db, repoId: number, day: string, takenAt: Date, s: SnapshotRow): void {
   db.prepare(
     `INSERT INTO repo_snapshots (repo_id, day, taken_at, stars, forks, watchers, open_issues, open_prs, releases, release_downloads)
      VALUES (@repoId, @day, @takenAt, @stars, @forks, @watchers, @openIssues, @openPrs, @releases, @releaseDownloads)

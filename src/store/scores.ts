@@ -1,3 +1,4 @@
+import { toIso } from "../util/time.js";
 import type { Db } from "./open.js";
 
 /** A row of the score_history view (and of latest_scores / latest_complete_scores). */
@@ -39,4 +40,99 @@ export function selectScores(db: Db, view: ScoreView, q: ScoreQuery): ScoreHisto
        ORDER BY project, model, day`,
     )
     .all({ projects: JSON.stringify(q.projects), models: JSON.stringify(q.models), from: q.from ?? null, to: q.to ?? null }) as ScoreHistoryRow[];
+}
+
+/** One evaluated day of one model for one project, as the scores table keeps it. */
+export interface ScoreRowInput {
+  day: string;
+  activity: number | null;
+  contributors: number | null;
+  users: number | null;
+  b: number | null;
+  c: number | null;
+  d: number | null;
+  f: number | null;
+  bShare: number | null;
+  cShare: number | null;
+  dShare: number | null;
+  complete: boolean;
+  missing: string[];
+}
+
+/**
+ * Writes a model's scores of one project in one transaction; returns how many rows changed.
+ * Rows whose values did not change keep their computed_at: a re-run writes nothing.
+ */
+export function writeScores(db: Db, target: { projectId: number; model: string; paramsHash: string }, rows: readonly ScoreRowInput[], now: Date): number {
+  const stmt = db.prepare(
+    `INSERT INTO scores (project_id, model, day, params_hash, activity, contributors, users, b, c, d, f,
+                         b_share, c_share, d_share, complete, missing, computed_at)
+     VALUES (@projectId, @model, @day, @hash, @activity, @contributors, @users, @b, @c, @d, @f,
+             @bShare, @cShare, @dShare, @complete, @missing, @computedAt)
+     ON CONFLICT (project_id, model, day) DO UPDATE SET params_hash = excluded.params_hash,
+       activity = excluded.activity, contributors = excluded.contributors, users = excluded.users,
+       b = excluded.b, c = excluded.c, d = excluded.d, f = excluded.f, b_share = excluded.b_share,
+       c_share = excluded.c_share, d_share = excluded.d_share, complete = excluded.complete,
+       missing = excluded.missing, computed_at = excluded.computed_at
+     WHERE scores.params_hash IS NOT excluded.params_hash OR scores.activity IS NOT excluded.activity
+       OR scores.contributors IS NOT excluded.contributors OR scores.users IS NOT excluded.users
+       OR scores.f IS NOT excluded.f OR scores.missing IS NOT excluded.missing`,
+  );
+  const computedAt = toIso(now);
+  let changed = 0;
+  db.transaction(() => {
+    for (const s of rows) {
+      changed += stmt.run({
+        projectId: target.projectId,
+        model: target.model,
+        day: s.day,
+        hash: target.paramsHash,
+        activity: s.activity,
+        contributors: s.contributors,
+        users: s.users,
+        b: s.b,
+        c: s.c,
+        d: s.d,
+        f: s.f,
+        bShare: s.bShare,
+        cShare: s.cShare,
+        dShare: s.dShare,
+        complete: s.complete ? 1 : 0,
+        missing: s.missing.length > 0 ? s.missing.join(",") : null,
+        computedAt,
+      }).changes;
+    }
+  }).immediate();
+  return changed;
+}
+
+/** Forgets the models no longer in the config (their scores go with them). */
+export function keepModels(db: Db, names: readonly string[]): void {
+  db.prepare("DELETE FROM models WHERE name NOT IN (SELECT value FROM json_each(?))").run(JSON.stringify(names));
+}
+
+/**
+ * Records a model's parameters. When they differ from the stored ones, the model's old scores
+ * are dropped in the same transaction. Returns the hash stored before (undefined: a new model),
+ * or null when nothing changed.
+ */
+export function registerModel(db: Db, model: { name: string; paramsHash: string; params: unknown }, now: Date): string | undefined | null {
+  const old = db.prepare("SELECT params_hash FROM models WHERE name = ?").pluck().get(model.name) as string | undefined;
+  if (old === model.paramsHash) return null;
+  db.transaction(() => {
+    db.prepare(
+      `INSERT INTO models (name, params_hash, params, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET params_hash = excluded.params_hash, params = excluded.params, updated_at = excluded.updated_at`,
+    ).run(model.name, model.paramsHash, JSON.stringify(model.params), toIso(now));
+    db.prepare("DELETE FROM scores WHERE model = ?").run(model.name);
+  }).immediate();
+  return old;
+}
+
+/** Drops a project's scores outside [from, to]; with no range, all of them. */
+export function pruneScores(db: Db, projectId: number, range: { from: string; to: string } | null): void {
+  db.transaction(() => {
+    if (range === null) db.prepare("DELETE FROM scores WHERE project_id = ?").run(projectId);
+    else db.prepare("DELETE FROM scores WHERE project_id = ? AND (day < ? OR day > ?)").run(projectId, range.from, range.to);
+  }).immediate();
 }

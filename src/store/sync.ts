@@ -3,9 +3,6 @@ import type { Db } from "./open.js";
 
 export type Stream = "commits" | "issues" | "releases" | "stars";
 
-/** covered_from of a stream read from its very beginning (a whole history, not a window). */
-export const BEGINNING = "0001-01-01";
-
 /** The resume point of a crawl: the next page to ask for, and what the crawl started from. */
 export interface Cursor {
   next?: string | null;

@@ -1,6 +1,9 @@
 /** A UTC calendar day, 'YYYY-MM-DD'. */
 export type Day = string;
 
+/** The first day of a series read from its very beginning (a whole history, not a window). */
+export const BEGINNING: Day = "0001-01-01";
+
 const DAY_MS = 86_400_000;
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
 

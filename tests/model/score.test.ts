@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SEED_MODEL, modelSchema } from "../../src/config/schema.js";
-import { type ProjectData, evaluate } from "../../src/model/inputs.js";
+import { type ProjectData, evaluate } from "../../src/model/evaluate.js";
 import { paramsHash, scoreDay, windowSums } from "../../src/model/score.js";
-import type { RepoRow } from "../../src/store/repos.js";
 
 const zero = { commits: 0, issues_opened: 0, issues_closed: 0, prs_opened: 0, prs_merged: 0, releases: 0 };
 
@@ -51,10 +50,6 @@ describe("windowSums", () => {
   });
 });
 
-function repo(name: string, created: string): RepoRow {
-  return { id: 1, full_name: name, github_id: 1, default_branch: "main", created_at: `${created}T00:00:00Z`, status: "active", status_reason: null, status_at: null, first_seen_at: "" };
-}
-
 function project(overrides: Partial<ProjectData> = {}): ProjectData {
   const cov = { from: "2026-01-01", to: "2026-01-10" };
   // The commits were read from the very beginning (a backfill, or a crawl that met the root commit).
@@ -63,7 +58,7 @@ function project(overrides: Partial<ProjectData> = {}): ProjectData {
     name: "p",
     repos: [
       {
-        repo: repo("o/r", "2026-01-01"),
+        name: "o/r",
         createdDay: "2026-01-01",
         goneDay: null,
         streams: { commits: whole, issues: cov, releases: cov, stars: { from: null, to: null } },

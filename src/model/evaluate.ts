@@ -1,31 +1,25 @@
-import type { Config, ModelConfig } from "../config/schema.js";
-import type { Db } from "../store/open.js";
-import type { RepoRow } from "../store/repos.js";
-import { BEGINNING } from "../store/sync.js";
-import { type Day, addDays, dayOf, dayRange } from "../util/time.js";
-import { EVENT_KINDS, type EventCounts, type Score, scoreDay, weightedEvents, windowSums } from "./score.js";
+import type { ModelConfig } from "../config/schema.js";
+import { BEGINNING, type Day, addDays, dayRange } from "../util/time.js";
+import { type EventCounts, type Score, scoreDay, weightedEvents, windowSums } from "./score.js";
 
 /**
- * Loads one project's daily series from the database and evaluates a model over them.
- * Each input knows on which days it is complete; a day where one is not gets that part
- * null and the reason named.
+ * Evaluates a model over one project's daily series, handed in as plain data (the evaluator
+ * reads no database). Each input knows on which days it is complete; a day where one is not
+ * gets that part null and the reason named.
  */
 
-export interface Downloads30 {
-  /** For each package of the project: its label and, per day, the 30-day downloads or null. */
-  (projectName: string, days: Day[]): { label: string; values: (number | null)[] }[];
-}
-
-interface StreamCoverage {
+export interface StreamCoverage {
   from: Day | null;
   to: Day | null;
 }
 
-interface RepoData {
-  repo: RepoRow;
+export interface RepoData {
+  /** `owner/repo`, to name what is missing. */
+  name: string;
   createdDay: Day | null;
   /** The day the repo was found deleted or blocked: nothing of it counts from then on. */
   goneDay: Day | null;
+  /** Per stream, the days it is complete over. */
   streams: Record<"commits" | "issues" | "releases" | "stars", StreamCoverage>;
   snapshots: Map<Day, number>;
   firstSnapshot: Day | null;
@@ -42,86 +36,28 @@ export interface ProjectData {
   firstDay: Day | null;
 }
 
-export function loadProject(db: Db, config: Config, projectName: string): ProjectData {
-  const repos = db
-    .prepare(
-      `SELECT r.* FROM repos r JOIN project_repos pr ON pr.repo_id = r.id JOIN projects p ON p.id = pr.project_id
-       WHERE p.name = ? ORDER BY r.full_name`,
-    )
-    .all(projectName) as RepoRow[];
-  const ids = JSON.stringify(repos.map((r) => r.id));
-  const syncRows = db.prepare("SELECT stream, covered_from, synced_to FROM sync_state WHERE repo_id = ?");
-  const snapRows = db.prepare("SELECT day, stars FROM repo_snapshots WHERE repo_id = ? ORDER BY day");
-  const starRows = db.prepare("SELECT day, stars_added FROM star_history WHERE repo_id = ? ORDER BY day");
-  const repoData: RepoData[] = repos.map((repo) => {
-    const streams: RepoData["streams"] = {
-      commits: { from: null, to: null },
-      issues: { from: null, to: null },
-      releases: { from: null, to: null },
-      stars: { from: null, to: null },
-    };
-    for (const row of syncRows.all(repo.id) as { stream: keyof RepoData["streams"]; covered_from: string | null; synced_to: string | null }[]) {
-      // Synced up to an instant: the days before that instant's day are complete, that day is not.
-      streams[row.stream] = { from: row.covered_from, to: row.synced_to ? addDays(dayOf(row.synced_to), -1) : null };
-    }
-    const snapshots = new Map((snapRows.all(repo.id) as { day: Day; stars: number }[]).map((r) => [r.day, r.stars]));
-    return {
-      repo,
-      createdDay: repo.created_at ? dayOf(repo.created_at) : null,
-      goneDay: (repo.status === "gone" || repo.status === "blocked") && repo.status_at ? dayOf(repo.status_at) : null,
-      streams,
-      snapshots,
-      firstSnapshot: snapshots.size > 0 ? [...snapshots.keys()][0]! : null,
-      starsAdded: (starRows.all(repo.id) as { day: Day; stars_added: number }[]).map((r) => [r.day, r.stars_added]),
-    };
-  });
+/** The 30-day downloads of one package on each evaluated day (null: unknown). */
+export interface PackageDownloads {
+  label: string;
+  values: (number | null)[];
+}
 
-  const events = new Map<Day, EventCounts>();
-  const activity = db.prepare(
-    `SELECT day, SUM(commits) AS commits, SUM(issues_opened) AS issues_opened, SUM(issues_closed) AS issues_closed,
-            SUM(prs_opened) AS prs_opened, SUM(prs_merged) AS prs_merged, SUM(releases) AS releases
-     FROM daily_repo_activity WHERE repo_id IN (SELECT value FROM json_each(?)) GROUP BY day ORDER BY day`,
-  );
-  for (const row of activity.all(ids) as (EventCounts & { day: Day })[]) {
-    const { day, ...counts } = row;
-    events.set(day, counts);
-  }
-
-  // Identity: the GitHub login when the commit is linked to a user, else the lower-cased e-mail.
-  const bots = JSON.stringify(config.bots.map((b) => b.toLowerCase()));
-  const who = db.prepare(
-    `SELECT COALESCE(author_login, author_email) AS who, substr(committed_at, 1, 10) AS day
-     FROM commits
-     WHERE repo_id IN (SELECT value FROM json_each(@ids))
-       AND COALESCE(author_login, author_email) IS NOT NULL
-       AND NOT (COALESCE(author_login, '') LIKE '%[bot]'
-             OR COALESCE(author_type, '') = 'Bot'
-             OR (author_login IS NULL AND COALESCE(author_email, '') LIKE '%[bot]@users.noreply.github.com')
-             OR lower(COALESCE(author_login, '')) IN (SELECT value FROM json_each(@bots))
-             OR COALESCE(author_email, '') IN (SELECT value FROM json_each(@bots)))
-     GROUP BY who, day ORDER BY day`,
-  );
-  const contributorDays = new Map<string, Day[]>();
-  for (const row of who.iterate({ ids, bots }) as Iterable<{ who: string; day: Day }>) {
-    const days = contributorDays.get(row.who);
-    if (days) days.push(row.day);
-    else contributorDays.set(row.who, [row.day]);
-  }
-
+/** The first day anything is known of the project: its first event, snapshot or retained star. */
+export function firstDayOf(repos: readonly RepoData[], events: ReadonlyMap<Day, EventCounts>): Day | null {
   const firsts: Day[] = [];
-  const firstEvent = [...events.keys()][0];
+  const firstEvent = [...events.keys()].sort()[0];
   if (firstEvent) firsts.push(firstEvent);
-  for (const r of repoData) {
+  for (const r of repos) {
     if (r.firstSnapshot) firsts.push(r.firstSnapshot);
     const firstStar = r.starsAdded.find(([, n]) => n > 0);
     if (firstStar) firsts.push(firstStar[0]);
   }
   firsts.sort();
-  return { name: projectName, repos: repoData, events, contributorDays, firstDay: firsts[0] ?? null };
+  return firsts[0] ?? null;
 }
 
 /** Scores every day from `from` to `to` (inclusive) for one model. */
-export function evaluate(data: ProjectData, model: ModelConfig, from: Day, to: Day, downloads: { label: string; values: (number | null)[] }[] = []): Score[] {
+export function evaluate(data: ProjectData, model: ModelConfig, from: Day, to: Day, downloads: readonly PackageDownloads[] = []): Score[] {
   const days = dayRange(from, to);
   const W = model.window;
   // Weighted events per day from W-1 days before `from`, so the first window is whole.
@@ -139,7 +75,7 @@ export function evaluate(data: ProjectData, model: ModelConfig, from: Day, to: D
     const windowStart = addDays(day, -(W - 1));
     for (const r of data.repos) {
       for (const stream of ["commits", "issues", "releases"] as const) {
-        if (!covers(r, stream, windowStart, day)) missing.push(`${stream}:${r.repo.full_name}`);
+        if (!covers(r, stream, windowStart, day)) missing.push(`${stream}:${r.name}`);
       }
     }
     const activity = missing.length === 0 ? windowed[i]! : null;
@@ -148,7 +84,7 @@ export function evaluate(data: ProjectData, model: ModelConfig, from: Day, to: D
     const contributorProblems: string[] = [];
     for (const r of data.repos) {
       const needFrom = model.contributors === "cumulative" ? BEGINNING : windowStart;
-      if (!covers(r, "commits", needFrom, day)) contributorProblems.push(`contributors:${r.repo.full_name}`);
+      if (!covers(r, "commits", needFrom, day)) contributorProblems.push(`contributors:${r.name}`);
     }
     missing.push(...contributorProblems);
     const contributorCount = contributorProblems.length === 0 ? contributors[i]! : null;
@@ -157,7 +93,7 @@ export function evaluate(data: ProjectData, model: ModelConfig, from: Day, to: D
     for (const r of data.repos) {
       const stars = starsOn(r, retained.get(r)!, day);
       if (stars === null) {
-        missing.push(`stars:${r.repo.full_name}`);
+        missing.push(`stars:${r.name}`);
         users = null;
       } else if (users !== null) users += model.users.stars * stars;
     }

@@ -1,0 +1,81 @@
+import type { Day } from "../util/time.js";
+import type { Db } from "./open.js";
+import { type RepoRow, projectRepos } from "./repos.js";
+import type { Stream } from "./sync.js";
+
+/**
+ * What the evaluator needs of one project, read in one place and handed over as plain data:
+ * per repo its row, how far each stream was synced, its star snapshots and retained stars;
+ * for the whole project its events per day and the days each contributor committed.
+ */
+export interface ProjectSeries {
+  repos: RepoSeries[];
+  /** Events per day over all the project's repos, ascending by day. */
+  events: ActivityRow[];
+  /** Distinct contributors (bots excluded) with the days they committed, ascending. */
+  contributorDays: Map<string, Day[]>;
+}
+
+export interface RepoSeries {
+  repo: RepoRow;
+  sync: { stream: Stream; coveredFrom: string | null; syncedTo: string | null }[];
+  /** Stars per day from the daily snapshots, ascending. */
+  snapshots: [Day, number][];
+  /** Retained stars given on each day (backfilled star history), ascending. */
+  starsAdded: [Day, number][];
+}
+
+export interface ActivityRow {
+  day: Day;
+  commits: number;
+  issues_opened: number;
+  issues_closed: number;
+  prs_opened: number;
+  prs_merged: number;
+  releases: number;
+}
+
+/** A project's daily series. `bots`: logins and e-mails whose commits never count. */
+export function loadProjectSeries(db: Db, projectName: string, bots: readonly string[]): ProjectSeries {
+  const repos = projectRepos(db, projectName);
+  const ids = JSON.stringify(repos.map((r) => r.id));
+  const syncRows = db.prepare("SELECT stream, covered_from AS coveredFrom, synced_to AS syncedTo FROM sync_state WHERE repo_id = ?");
+  const snapRows = db.prepare("SELECT day, stars FROM repo_snapshots WHERE repo_id = ? ORDER BY day").raw();
+  const starRows = db.prepare("SELECT day, stars_added FROM star_history WHERE repo_id = ? ORDER BY day").raw();
+  const repoSeries = repos.map((repo) => ({
+    repo,
+    sync: syncRows.all(repo.id) as RepoSeries["sync"],
+    snapshots: snapRows.all(repo.id) as [Day, number][],
+    starsAdded: starRows.all(repo.id) as [Day, number][],
+  }));
+
+  const events = db
+    .prepare(
+      `SELECT day, SUM(commits) AS commits, SUM(issues_opened) AS issues_opened, SUM(issues_closed) AS issues_closed,
+              SUM(prs_opened) AS prs_opened, SUM(prs_merged) AS prs_merged, SUM(releases) AS releases
+       FROM daily_repo_activity WHERE repo_id IN (SELECT value FROM json_each(?)) GROUP BY day ORDER BY day`,
+    )
+    .all(ids) as ActivityRow[];
+
+  // Identity: the GitHub login when the commit is linked to a user, else the lower-cased e-mail.
+  const who = db.prepare(
+    `SELECT COALESCE(author_login, author_email) AS who, substr(committed_at, 1, 10) AS day
+     FROM commits
+     WHERE repo_id IN (SELECT value FROM json_each(@ids))
+       AND COALESCE(author_login, author_email) IS NOT NULL
+       AND NOT (COALESCE(author_login, '') LIKE '%[bot]'
+             OR COALESCE(author_type, '') = 'Bot'
+             OR (author_login IS NULL AND COALESCE(author_email, '') LIKE '%[bot]@users.noreply.github.com')
+             OR lower(COALESCE(author_login, '')) IN (SELECT value FROM json_each(@bots))
+             OR COALESCE(author_email, '') IN (SELECT value FROM json_each(@bots)))
+     GROUP BY who, day ORDER BY day`,
+  );
+  const contributorDays = new Map<string, Day[]>();
+  const botList = JSON.stringify(bots.map((b) => b.toLowerCase()));
+  for (const row of who.iterate({ ids, bots: botList }) as Iterable<{ who: string; day: Day }>) {
+    const days = contributorDays.get(row.who);
+    if (days) days.push(row.day);
+    else contributorDays.set(row.who, [row.day]);
+  }
+  return { repos: repoSeries, events, contributorDays };
+}
