@@ -2,13 +2,12 @@ import { errorMessage } from "../errors.js";
 import { collect } from "../jobs/collect.js";
 import type { JobContext } from "../jobs/context.js";
 import { score } from "../jobs/score.js";
-import type { Db } from "../store/open.js";
-import { type RunKind, finishRun, startRun } from "../store/runs.js";
+import { failOpenRun, finishRun, startRun } from "../store/runs.js";
 import { type Clock, type Sleep, realSleep, systemClock, toIso } from "../util/time.js";
-import { missedSlot } from "./catch-up.js";
-import { LeaseHeldError, describeHolder, withWriterLease } from "./lease.js";
-import { type RatePause, rateLimitPause } from "./rate-pause.js";
-import type { CronSchedule } from "./schedule.js";
+import { missedSlot } from "../coordination/catch-up.js";
+import { LeaseHeldError, describeHolder, withWriterLease } from "../coordination/lease.js";
+import { type RatePause, rateLimitPause } from "../coordination/rate-pause.js";
+import type { CronSchedule } from "../coordination/schedule.js";
 
 export type Trigger = "schedule" | "catch-up";
 
@@ -57,7 +56,7 @@ export async function runCycle(deps: CycleDeps, trigger: Trigger): Promise<Cycle
     }
     const message = errorMessage(error);
     ctx.log.error(`${trigger} collect failed: ${message}`);
-    recordFailure(ctx.db, "collect", trigger, message, ctx.clock());
+    failOpenRun(ctx.db, "collect", trigger, message, ctx.clock());
     return { kind: "failed", error: message };
   }
 }
@@ -90,22 +89,4 @@ function scoreAfterCollect(ctx: JobContext, trigger: Trigger): void {
     finishRun(ctx.db, runId, { status: "failed", requests: 0, points: 0, error: message, now: ctx.clock() });
     ctx.log.error(`score failed: ${message}`);
   }
-}
-
-/**
- * Marks this process's run left 'running' by a job that threw as failed; when the job threw
- * before it recorded a run, records one, so that `status` shows the failure and its reason.
- */
-export function recordFailure(db: Db, kind: RunKind, trigger: string, error: string, now: Date): number {
-  const open = db
-    .prepare("SELECT id FROM runs WHERE kind = ? AND status = 'running' AND pid = ? ORDER BY id DESC LIMIT 1")
-    .pluck()
-    .get(kind, process.pid) as number | undefined;
-  const runId = open ?? startRun(db, kind, trigger, now);
-  finishRun(db, runId, { status: "failed", requests: 0, points: 0, error, now });
-  return runId;
-}
-
-export function describePause(pause: RatePause): string {
-  return `GitHub ${pause.resource} rate limit spent until ${toIso(pause.until)}`;
 }

@@ -2,10 +2,12 @@ import cron, { type Logger as CronLogger, type ScheduledTask } from "node-cron";
 import type { JobContext } from "../jobs/context.js";
 import type { Logger } from "../util/log.js";
 import { type Clock, type Sleep, realSleep, systemClock, toIso } from "../util/time.js";
-import { missedSlot } from "./catch-up.js";
-import { type CycleOutcome, type Trigger, describePause, runCycle } from "./cycle.js";
-import { LEASE_RENEW_MS, LEASE_TTL_MS, type Lease, LeaseHeldError, type ProcessIdentity, acquireLease, describeHolder, releaseLease, renewLease, thisProcess } from "./lease.js";
-import { CronSchedule } from "./schedule.js";
+import { missedSlot } from "../coordination/catch-up.js";
+import { LEASE_RENEW_MS, LEASE_TTL_MS, LeaseHeldError, describeHolder, thisProcess } from "../coordination/lease.js";
+import { describePause } from "../coordination/rate-pause.js";
+import { CronSchedule } from "../coordination/schedule.js";
+import { type Lease, type ProcessIdentity, acquireLease, releaseLease, renewLease } from "../store/leases.js";
+import { type CycleOutcome, type Trigger, runCycle } from "./cycle.js";
 
 export interface DaemonOptions {
   /** Everything but the signal, which the daemon owns. */

@@ -1,5 +1,3 @@
-import type { Db } from "../store/open.js";
-
 export type StopSignal = "SIGTERM" | "SIGINT";
 
 /**
@@ -18,17 +16,4 @@ export function onStopSignals(graceful: (signal: StopSignal) => void, immediate:
   return () => {
     for (const s of signals) process.off(s, handler);
   };
-}
-
-/**
- * Folds the WAL back into the database and closes it, so that a stopped daemon leaves a
- * single file behind (a copy of it alone is then a complete backup).
- */
-export function closeCleanly(db: Db): void {
-  if (!db.open) return;
-  try {
-    db.pragma("wal_checkpoint(TRUNCATE)");
-  } finally {
-    db.close();
-  }
 }

@@ -1,5 +1,6 @@
 import { AuthError } from "../errors.js";
 import type { StarWeek } from "../github/schemas.js";
+import { upsertStarHistory } from "../store/facts.js";
 import { saveRateBudgets } from "../store/rate-limits.js";
 import { type RepoRow, reposOf, setRepoStatus, syncProjects } from "../store/repos.js";
 import { type RunStatus, type TargetResult, finishRun, recordTarget, startRun } from "../store/runs.js";
@@ -119,19 +120,14 @@ export async function crawlStarHistory(ctx: StreamContext, repo: RepoRow): Promi
   const { db } = ctx;
   const state = getSync(db, repo.id, "stars");
   const cursor = state?.cursor?.mode === "backfill" ? state.cursor : { next: null, mode: "backfill" as const, startedAt: toIso(ctx.now) };
-  const upsert = db.prepare(
-    `INSERT INTO star_history (repo_id, day, stars_added) VALUES (?, ?, ?)
-     ON CONFLICT (repo_id, day) DO UPDATE SET stars_added = excluded.stars_added`,
-  );
   let first: Day | null = cursor.coversFrom ?? null;
   for await (const page of ctx.github.starHistory(repo.full_name, cursor.next ?? undefined)) {
     if (page.notModified) break;
     db.transaction(() => {
       for (const week of page.items) {
-        for (const [day, n] of daysOf(week)) {
-          upsert.run(repo.id, day, n);
-          if (first === null || day < first) first = day;
-        }
+        const days = daysOf(week);
+        upsertStarHistory(db, repo.id, days);
+        for (const [day] of days) if (first === null || day < first) first = day;
       }
       saveCursor(db, repo.id, "stars", { ...cursor, next: page.next, ...(first ? { coversFrom: first } : {}) }, ctx.now);
     }).immediate();

@@ -1,8 +1,7 @@
 import { AuthError, UnavailableError, errorMessage } from "../errors.js";
 import type { SnapshotResult } from "../github/client.js";
-import { releaseCount } from "../store/facts.js";
 import { saveRateBudgets } from "../store/rate-limits.js";
-import { type RepoRow, reposOf, setReleaseDownloads, setRepoStatus, syncProjects, upsertRepoSnapshot } from "../store/repos.js";
+import { type RepoRow, reposOf, setReleaseDownloads, setRepoStatus, setSnapshotReleaseCount, syncProjects, upsertRepoSnapshot } from "../store/repos.js";
 import { type RunStatus, type TargetResult, finishRun, recordTarget, startRun } from "../store/runs.js";
 import { completeSync, getSync } from "../store/sync.js";
 import { forEachLimit } from "../util/pool.js";
@@ -157,7 +156,7 @@ async function collectRepo(ctx: JobContext, repo: RepoRow, snapshot: SnapshotRes
     // The whole release list is read every time, so it covers the repo's whole life.
     await crawlReleases(stream, repo, { mode: "collect", since: null, coversFrom: repo.created_at ? dayOf(repo.created_at) : firstDay });
     setReleaseDownloads(db, repo.id, day);
-    if (!snapshot) db.prepare("UPDATE repo_snapshots SET releases = ? WHERE repo_id = ? AND day = ?").run(releaseCount(db, repo.id), repo.id, day);
+    if (!snapshot) setSnapshotReleaseCount(db, repo.id, day);
   });
   if (problems.length > 0) throw new Error(problems.join("; "));
 }

@@ -1,7 +1,7 @@
 import { UnavailableError } from "../errors.js";
 import type { GitHubClient, ListPage } from "../github/client.js";
 import { CommitItem, IssueItem, ReleaseItem } from "../github/schemas.js";
-import { upsertCommits, upsertIssues, upsertReleases } from "../store/facts.js";
+import { latestCommitDate, latestIssueUpdate, upsertCommits, upsertIssues, upsertReleases } from "../store/facts.js";
 import type { Db } from "../store/open.js";
 import type { RepoRow } from "../store/repos.js";
 import { type Cursor, type Stream, completeSync, getSync, saveCursor, saveFirstPage } from "../store/sync.js";
@@ -127,7 +127,7 @@ export async function crawlIssues(ctx: StreamContext, repo: RepoRow, plan: Crawl
  * unchanged repo answers 304), else the last sync minus the lookback, never bridging a gap unread.
  */
 export function issuesSince(db: Db, repoId: number, syncedTo: string): string {
-  const latest = db.prepare("SELECT MAX(updated_at) FROM issues WHERE repo_id = ?").pluck().get(repoId) as string | null;
+  const latest = latestIssueUpdate(db, repoId);
   return latest ?? toIso(new Date(Date.parse(syncedTo) - LOOKBACK_MS));
 }
 
@@ -137,7 +137,7 @@ export function issuesSince(db: Db, repoId: number, syncedTo: string): string {
  * quiet repo keeps the same URL from day to day (so it answers 304).
  */
 export function commitsSince(db: Db, repoId: number, syncedTo: string, now: Date): string {
-  const latest = db.prepare("SELECT MAX(committed_at) FROM commits WHERE repo_id = ?").pluck().get(repoId) as string | null;
+  const latest = latestCommitDate(db, repoId);
   const bound = Math.min(Date.parse(syncedTo), now.getTime(), latest ? Date.parse(latest) : Number.POSITIVE_INFINITY);
   return toIso(new Date(bound - LOOKBACK_MS));
 }

@@ -81,6 +81,21 @@ export function upsertReleases(db: Db, repoId: number, items: ReleaseItem[]): vo
   }
 }
 
-export function releaseCount(db: Db, repoId: number): number {
-  return db.prepare("SELECT COUNT(*) FROM releases WHERE repo_id = ? AND is_draft = 0").pluck().get(repoId) as number;
+/** The newest `updated_at` among a repo's stored issues and pull requests. */
+export function latestIssueUpdate(db: Db, repoId: number): string | null {
+  return db.prepare("SELECT MAX(updated_at) FROM issues WHERE repo_id = ?").pluck().get(repoId) as string | null;
+}
+
+/** The newest committer date among a repo's stored commits. */
+export function latestCommitDate(db: Db, repoId: number): string | null {
+  return db.prepare("SELECT MAX(committed_at) FROM commits WHERE repo_id = ?").pluck().get(repoId) as string | null;
+}
+
+/** Retained stars given on each day (star history), replacing what a day had. */
+export function upsertStarHistory(db: Db, repoId: number, days: readonly (readonly [string, number])[]): void {
+  const stmt = db.prepare(
+    `INSERT INTO star_history (repo_id, day, stars_added) VALUES (?, ?, ?)
+     ON CONFLICT (repo_id, day) DO UPDATE SET stars_added = excluded.stars_added`,
+  );
+  for (const [day, n] of days) stmt.run(repoId, day, n);
 }

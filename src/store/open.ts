@@ -64,3 +64,21 @@ function assertSqliteFile(path: string): void {
 export function inTransaction<T>(db: Db, work: () => T): T {
   return db.transaction(work).immediate();
 }
+
+/** Whether a table exists: a read-only open of an older database may lack a later migration's tables. */
+export function hasTable(db: Db, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
+
+/**
+ * Folds the WAL back into the database and closes it, so that a stopped daemon leaves a
+ * single file behind (a copy of it alone is then a complete backup).
+ */
+export function closeCleanly(db: Db): void {
+  if (!db.open) return;
+  try {
+    db.pragma("wal_checkpoint(TRUNCATE)");
+  } finally {
+    db.close();
+  }
+}

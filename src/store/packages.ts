@@ -164,3 +164,15 @@ export function loadPackageSeries(db: Db, packageId: number, from: Day, to: Day)
     snapshots: s.snapshotsBetween.all(packageId, start, to) as { day: Day; total: number | null; last30: number | null }[],
   };
 }
+
+/** A package's status and its newest stored day of each kind; undefined when never seen. */
+export function packageFreshness(db: Db, ref: PackageRef): { status: string; lastDownloadDay: Day | null; lastSnapshot: Day | null } | undefined {
+  return db
+    .prepare(
+      `SELECT p.status,
+              (SELECT MAX(day) FROM package_downloads d WHERE d.package_id = p.id) AS lastDownloadDay,
+              (SELECT MAX(day) FROM package_snapshots s WHERE s.package_id = p.id) AS lastSnapshot
+       FROM packages p WHERE p.registry = ? AND p.name = ?`,
+    )
+    .get(ref.registry, ref.name) as { status: string; lastDownloadDay: Day | null; lastSnapshot: Day | null } | undefined;
+}

@@ -13,3 +13,22 @@ export function saveRateBudgets(db: Db, budgets: RateBudget[]): void {
     for (const b of budgets) stmt.run(b.resource, b.token, b.quota, b.remaining, toIso(b.resetAt), toIso(b.observedAt));
   }).immediate();
 }
+
+/** A token's budget of one resource, as last seen. */
+export interface StoredRateBudget {
+  resource: string;
+  token: string;
+  quota: number;
+  remaining: number;
+  resetAt: string;
+  observedAt: string;
+}
+
+export function readRateBudgets(db: Db): StoredRateBudget[] {
+  return db
+    .prepare(
+      `SELECT resource, token, quota, remaining, reset_at AS resetAt, observed_at AS observedAt
+       FROM rate_limits ORDER BY resource, token`,
+    )
+    .all() as StoredRateBudget[];
+}

@@ -155,3 +155,16 @@ export function setReleaseDownloads(db: Db, repoId: number, day: string): void {
      WHERE repo_id = ? AND day = ?`,
   ).run(repoId, repoId, day);
 }
+
+/** Sets the day's snapshot's release count from the stored releases (drafts excluded). */
+export function setSnapshotReleaseCount(db: Db, repoId: number, day: string): void {
+  db.prepare(
+    `UPDATE repo_snapshots SET releases = (SELECT COUNT(*) FROM releases WHERE repo_id = ? AND is_draft = 0)
+     WHERE repo_id = ? AND day = ?`,
+  ).run(repoId, repoId, day);
+}
+
+/** The latest day with a snapshot of the repo's counts; null when never collected. */
+export function lastSnapshotDay(db: Db, repoId: number): string | null {
+  return db.prepare("SELECT MAX(day) FROM repo_snapshots WHERE repo_id = ?").pluck().get(repoId) as string | null;
+}

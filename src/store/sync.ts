@@ -76,3 +76,11 @@ export function saveFirstPage(db: Db, page: { url: string; scope: string; etag: 
 function endpointOf(url: string): string {
   return url.split("?")[0] ?? url;
 }
+
+/** Per stream, the instant up to which a repo's stream is complete (null: never synced). */
+export function syncedToByStream(db: Db, repoId: number): Record<Stream, string | null> {
+  const syncedTo: Record<Stream, string | null> = { commits: null, issues: null, releases: null, stars: null };
+  const rows = db.prepare("SELECT stream, synced_to FROM sync_state WHERE repo_id = ?").all(repoId) as { stream: Stream; synced_to: string | null }[];
+  for (const row of rows) syncedTo[row.stream] = row.synced_to;
+  return syncedTo;
+}

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { lastSuccessfulCollect, missedSlot } from "../../src/daemon/catch-up.js";
-import { CronSchedule } from "../../src/daemon/schedule.js";
+import { missedSlot } from "../../src/coordination/catch-up.js";
+import { CronSchedule } from "../../src/coordination/schedule.js";
 import type { Db } from "../../src/store/open.js";
+import { lastSuccessfulCollect } from "../../src/store/runs.js";
 import { insertRun, tempDb } from "./helpers.js";
 
 const daily = new CronSchedule("0 3 * * *", "UTC");

@@ -1,13 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/load.js";
-import { missedSlot } from "../../src/daemon/catch-up.js";
+import { missedSlot } from "../../src/coordination/catch-up.js";
+import { LeaseHeldError } from "../../src/coordination/lease.js";
+import { CronSchedule } from "../../src/coordination/schedule.js";
 import { runCycle } from "../../src/daemon/cycle.js";
 import { startDaemon } from "../../src/daemon/daemon.js";
-import { LeaseHeldError, acquireLease } from "../../src/daemon/lease.js";
-import { CronSchedule } from "../../src/daemon/schedule.js";
 import type { GitHubClient } from "../../src/github/client.js";
 import { type JobContext, createGitHubClient } from "../../src/jobs/context.js";
 import { createHttpClient } from "../../src/registries/http.js";
+import { acquireLease } from "../../src/store/leases.js";
 import { type Db, openDb } from "../../src/store/open.js";
 import { silentLogger } from "../../src/util/log.js";
 import { clockFromEnv } from "../../src/util/time.js";

@@ -1,14 +1,7 @@
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  LeaseHeldError,
-  type ProcessIdentity,
-  acquireLease,
-  leaseHolder,
-  releaseLease,
-  renewLease,
-  withWriterLease,
-} from "../../src/daemon/lease.js";
+import { LeaseHeldError, withWriterLease } from "../../src/coordination/lease.js";
+import { type ProcessIdentity, acquireLease, leaseHolder, releaseLease, renewLease } from "../../src/store/leases.js";
 import type { Db } from "../../src/store/open.js";
 import { tempDb } from "./helpers.js";
 

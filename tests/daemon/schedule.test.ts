@@ -1,6 +1,6 @@
 import cron from "node-cron";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { CronSchedule } from "../../src/daemon/schedule.js";
+import { CronSchedule } from "../../src/coordination/schedule.js";
 
 const at = (iso: string) => new Date(iso);
 const schedules: CronSchedule[] = [];

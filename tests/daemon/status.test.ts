@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/load.js";
-import { acquireLease } from "../../src/daemon/lease.js";
-import { CronSchedule } from "../../src/daemon/schedule.js";
+import { CronSchedule } from "../../src/coordination/schedule.js";
+import { acquireLease } from "../../src/store/leases.js";
 import { stalenessOf, statusReport } from "../../src/jobs/status.js";
 import type { Db } from "../../src/store/open.js";
 import { syncProjects } from "../../src/store/repos.js";

@@ -1,6 +1,6 @@
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
-import { WRITER_WAIT_MS, describeHolder, withWriterLease } from "../../daemon/lease.js";
+import { WRITER_WAIT_MS, describeHolder, withWriterLease } from "../../coordination/lease.js";
 import { ConfigError } from "../../errors.js";
 import { BACKFILL_STREAMS, type BackfillStream, type ProgressEvent, backfill } from "../../jobs/backfill.js";
 import { score } from "../../jobs/score.js";

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { WRITER_WAIT_MS, describeHolder, withWriterLease } from "../../daemon/lease.js";
+import { WRITER_WAIT_MS, describeHolder, withWriterLease } from "../../coordination/lease.js";
 import { collect } from "../../jobs/collect.js";
 import { redact } from "../../util/secrets.js";
 import { formatTable } from "../output.js";

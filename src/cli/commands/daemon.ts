@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { startDaemon } from "../../daemon/daemon.js";
-import { closeCleanly, onStopSignals } from "../../daemon/shutdown.js";
+import { onStopSignals } from "../../daemon/shutdown.js";
+import { closeCleanly } from "../../store/open.js";
 import type { Logger } from "../../util/log.js";
 import { toIso } from "../../util/time.js";
 import { type GlobalOptions, openRuntime } from "../runtime.js";

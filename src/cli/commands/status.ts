@@ -1,8 +1,9 @@
 import type { Command } from "commander";
 import { ConfigError } from "../../errors.js";
-import { describeHolder } from "../../daemon/lease.js";
-import { DEFAULT_GRACE_MS, type RunInfo, type StatusReport, statusReport } from "../../jobs/status.js";
+import { describeHolder } from "../../coordination/lease.js";
+import { DEFAULT_GRACE_MS, type StatusReport, statusReport } from "../../jobs/status.js";
 import { openDb } from "../../store/open.js";
+import type { RunInfo } from "../../store/runs.js";
 import { clockFromEnv } from "../../util/time.js";
 import { formatTable } from "../output.js";
 import { type GlobalOptions, loadSettings } from "../runtime.js";

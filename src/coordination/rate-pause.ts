@@ -1,4 +1,6 @@
 import type { Db } from "../store/open.js";
+import { readRateBudgets } from "../store/rate-limits.js";
+import { toIso } from "../util/time.js";
 
 /** The GitHub budgets a collection cannot do without. */
 const NEEDED = ["core", "graphql"];
@@ -14,16 +16,20 @@ export interface RatePause {
  * then would only fail each repo in turn.
  */
 export function rateLimitPause(db: Db, now: Date): RatePause | null {
-  const rows = db.prepare("SELECT resource, remaining, reset_at FROM rate_limits").all() as { resource: string; remaining: number; reset_at: string }[];
+  const rows = readRateBudgets(db);
   let pause: RatePause | null = null;
   for (const resource of NEEDED) {
     const budgets = rows.filter((r) => r.resource === resource);
     if (budgets.length === 0) continue;
-    const spent = budgets.every((b) => b.remaining <= 0 && Date.parse(b.reset_at) > now.getTime());
+    const spent = budgets.every((b) => b.remaining <= 0 && Date.parse(b.resetAt) > now.getTime());
     if (!spent) continue;
     // With several tokens, the first one to reset lets work resume.
-    const until = new Date(Math.min(...budgets.map((b) => Date.parse(b.reset_at))));
+    const until = new Date(Math.min(...budgets.map((b) => Date.parse(b.resetAt))));
     if (!pause || until > pause.until) pause = { resource, until };
   }
   return pause;
+}
+
+export function describePause(pause: RatePause): string {
+  return `GitHub ${pause.resource} rate limit spent until ${toIso(pause.until)}`;
 }
