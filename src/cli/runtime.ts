@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { loadConfig, loadTokens } from "../config/load.js";
+import { selectProjects } from "../config/projects.js";
 import type { Config } from "../config/schema.js";
 import { ConfigError } from "../errors.js";
 import { type JobContext, createGitHubClient } from "../jobs/context.js";
@@ -20,6 +21,8 @@ export interface GlobalOptions {
 export interface Runtime extends JobContext {
   configPath: string;
   dbPath: string;
+  /** The projects `--project` named, as the config spells them; undefined when not given. */
+  projects: string[] | undefined;
   close(): void;
 }
 
@@ -35,8 +38,10 @@ export function loadSettings(options: GlobalOptions): { config: Config; configPa
   return { config, configPath: path, usedExample, tokens, log, dbPath: resolve(options.db ?? config.database) };
 }
 
-export function openRuntime(options: GlobalOptions): Runtime {
+/** Opens the database for a command; `--project` names are checked first, so a bad one writes nothing. */
+export function openRuntime(options: GlobalOptions, projectNames?: string[]): Runtime {
   const settings = loadSettings(options);
+  const projects = projectNames ? selectProjects(settings.config, projectNames).map((p) => p.name) : undefined;
   const db: Db = openDb(settings.dbPath);
   markStaleRuns(db);
   const clock = clockFromEnv();
@@ -51,6 +56,7 @@ export function openRuntime(options: GlobalOptions): Runtime {
     log: settings.log,
     configPath: settings.configPath,
     dbPath: settings.dbPath,
+    projects,
     close: () => db.close(),
   };
 }

@@ -67,11 +67,10 @@ async function collectAndScore(deps: CycleDeps, trigger: Trigger, lost: AbortSig
   if (trigger === "catch-up" && !missedSlot(ctx.db, deps.schedule, ctx.clock())) return { kind: "not-needed" };
   const signal = ctx.signal ? AbortSignal.any([ctx.signal, lost]) : lost;
   const summary = await collect({ ...ctx, signal }, { trigger });
-  if (signal.aborted && summary.targets.some((t) => t.outcome === "skipped" && t.error === "stopping")) {
+  if (summary.status === "interrupted") {
     // Stopped halfway: not a success, so the next start catches up on this slot.
-    ctx.db.prepare("UPDATE runs SET status = 'interrupted' WHERE id = ?").run(summary.runId);
     ctx.log.info(`run ${summary.runId} interrupted by shutdown; it will be caught up on the next start`);
-    return { kind: "ran", runId: summary.runId, status: "interrupted" };
+    return { kind: "ran", runId: summary.runId, status: summary.status };
   }
   ctx.log.info(`run ${summary.runId} (${trigger}): ${summary.status}, ${summary.requests} requests, ${summary.points} rate-limit points`);
   if (!signal.aborted) scoreAfterCollect(ctx, trigger);

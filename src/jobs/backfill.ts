@@ -1,15 +1,12 @@
-import { AuthError } from "../errors.js";
+import { selectProjects } from "../config/projects.js";
 import type { StarWeek } from "../github/schemas.js";
 import { upsertStarHistory } from "../store/facts.js";
-import { saveRateBudgets } from "../store/rate-limits.js";
-import { type RepoRow, reposOf, setRepoStatus, syncProjects } from "../store/repos.js";
-import { type RunStatus, type TargetResult, finishRun, recordTarget, startRun } from "../store/runs.js";
+import { type RepoRow, reposOf, syncProjects } from "../store/repos.js";
 import { type Stream, completeSync, getSync, saveCursor } from "../store/sync.js";
 import { type Day, dayOf, toIso } from "../util/time.js";
-import { type JobContext, packageDeps } from "./context.js";
+import type { JobContext } from "./context.js";
 import { identify, restIdentity } from "./identify.js";
-import { outcomeOf, runStatus } from "./outcome.js";
-import { collectPackages } from "./packages.js";
+import { type RunSummary, runTargets } from "./run.js";
 import { type StreamContext, crawlCommits, crawlIssues, crawlReleases } from "./streams.js";
 
 export const BACKFILL_STREAMS = ["commits", "issues", "releases", "stars", "downloads"] as const;
@@ -32,56 +29,26 @@ export interface ProgressEvent {
   done?: boolean;
 }
 
-export interface BackfillSummary {
-  runId: number;
-  status: RunStatus;
-  targets: TargetResult[];
-  requests: number;
-  points: number;
-}
-
 /**
  * Rebuilds the past of each selected repo from the full lists, one repo at a time. Every page
  * is committed with its cursor, so an interrupted backfill resumes where it stopped.
  */
-export async function backfill(ctx: JobContext, options: BackfillOptions = {}): Promise<BackfillSummary> {
-  const { db, config, github, log } = ctx;
+export async function backfill(ctx: JobContext, options: BackfillOptions = {}): Promise<RunSummary> {
+  const { db, config } = ctx;
+  const projects = selectProjects(config, options.projects).map((p) => p.name);
   const now = ctx.clock();
   const only = new Set<BackfillStream>(options.only ?? BACKFILL_STREAMS);
   syncProjects(db, config, now);
-  const runId = startRun(db, "backfill", options.trigger ?? "cli", now);
-  const names = options.projects ?? config.projects.map((p) => p.name);
-  const repos = reposOf(db, names);
-
-  const targets: TargetResult[] = [];
-  let fatal: string | null = null;
-  for (const repo of repos) {
-    if (fatal || ctx.signal?.aborted) break;
-    const tracked = await github.accounting.track(() => backfillRepo(ctx, repo, now, only, options));
-    const result = outcomeOf(repo.full_name, tracked);
-    if ("error" in tracked) {
-      if (tracked.error instanceof AuthError) fatal = tracked.error.message;
-      if (result.outcome === "gone" || result.outcome === "blocked") setRepoStatus(db, repo.id, result.outcome, result.error ?? null, now);
-      log.warn(`${repo.full_name}: ${result.error}`);
-    }
-    recordTarget(db, runId, result);
-    targets.push(result);
-  }
-  let registryRequests = 0;
-  if (only.has("downloads") && !fatal && !ctx.signal?.aborted) {
-    const packages = await collectPackages(packageDeps(ctx, now), { mode: "backfill", runId, projects: names, ...(options.since ? { since: options.since } : {}) });
-    registryRequests = packages.requests;
-    for (const p of packages.packages) {
-      targets.push({ target: p.target, outcome: p.outcome, requests: p.requests, points: 0, ...(p.error ? { error: p.error } : {}) });
-      options.onProgress?.({ repo: p.target, stream: "downloads", pages: p.requests, items: p.rowsWritten, done: true });
-    }
-  }
-  const status = runStatus(targets, { fatal: fatal !== null, aborted: ctx.signal?.aborted === true });
-  saveRateBudgets(db, [...github.accounting.budgets.values()]);
-  const requests = github.accounting.total.requests + registryRequests;
-  const points = github.accounting.total.points;
-  finishRun(db, runId, { status, requests, points, ...(fatal ? { error: fatal } : {}), now: ctx.clock() });
-  return { runId, status, targets, requests, points };
+  return runTargets(ctx, {
+    kind: "backfill",
+    trigger: options.trigger ?? "cli",
+    now,
+    repos: reposOf(db, projects),
+    concurrency: 1,
+    repoWork: (repo) => backfillRepo(ctx, repo, now, only, options),
+    packages: only.has("downloads") ? { mode: "backfill", projects, ...(options.since ? { since: options.since } : {}) } : null,
+    onPackage: (p) => options.onProgress?.({ repo: p.target, stream: "downloads", pages: p.requests, items: p.rowsWritten, done: true }),
+  });
 }
 
 async function backfillRepo(ctx: JobContext, repo: RepoRow, now: Date, only: Set<BackfillStream>, options: BackfillOptions): Promise<void> {

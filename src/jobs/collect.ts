@@ -1,15 +1,12 @@
+import { selectProjects } from "../config/projects.js";
 import { AuthError, UnavailableError, errorMessage } from "../errors.js";
 import type { SnapshotResult } from "../github/client.js";
-import { saveRateBudgets } from "../store/rate-limits.js";
-import { type RepoRow, reposOf, setReleaseDownloads, setRepoStatus, setSnapshotReleaseCount, syncProjects, upsertRepoSnapshot } from "../store/repos.js";
-import { type RunStatus, type TargetResult, finishRun, recordTarget, startRun } from "../store/runs.js";
+import { type RepoRow, reposOf, setReleaseDownloads, setSnapshotReleaseCount, syncProjects, upsertRepoSnapshot } from "../store/repos.js";
 import { completeSync, getSync } from "../store/sync.js";
-import { forEachLimit } from "../util/pool.js";
 import { BEGINNING, addDays, dayOf } from "../util/time.js";
-import { type JobContext, maxWindow, packageDeps } from "./context.js";
+import { type JobContext, maxWindow } from "./context.js";
 import { identify, restIdentity } from "./identify.js";
-import { outcomeOf, runStatus } from "./outcome.js";
-import { collectPackages } from "./packages.js";
+import { type RunSummary, runTargets } from "./run.js";
 import { type StreamContext, commitsSince, crawlCommits, crawlIssues, crawlReleases, issuesSince } from "./streams.js";
 
 export interface CollectOptions {
@@ -18,13 +15,8 @@ export interface CollectOptions {
   trigger?: string;
 }
 
-export interface CollectSummary {
-  runId: number;
-  status: RunStatus;
+export interface CollectSummary extends RunSummary {
   day: string;
-  targets: TargetResult[];
-  requests: number;
-  points: number;
 }
 
 /**
@@ -34,49 +26,30 @@ export interface CollectSummary {
  */
 export async function collect(ctx: JobContext, options: CollectOptions = {}): Promise<CollectSummary> {
   const { db, config, github, log } = ctx;
+  const projects = selectProjects(config, options.projects).map((p) => p.name);
   const now = ctx.clock();
   const day = dayOf(now);
   syncProjects(db, config, now);
-  const runId = startRun(db, "collect", options.trigger ?? "cli", now);
-  const repos = reposOf(db, options.projects ?? config.projects.map((p) => p.name));
+  const repos = reposOf(db, projects);
   log.info(`collect: ${repos.length} repositories, day ${day}`);
 
   const snapshots = new Map<number, SnapshotResult>();
-  if (github.usesGraphql && repos.length > 0) {
-    const results = await github.snapshots(repos.map((r) => r.full_name));
-    results.forEach((result, i) => snapshots.set(repos[i]!.id, result));
-  }
-
-  const targets: TargetResult[] = [];
-  let authFailure: string | null = null;
-  await forEachLimit(repos, config.github.concurrency, async (repo) => {
-    if (authFailure || ctx.signal?.aborted) {
-      const result: TargetResult = { target: repo.full_name, outcome: "skipped", error: authFailure ?? "stopping" };
-      recordTarget(db, runId, result);
-      targets.push(result);
-      return;
-    }
-    const tracked = await github.accounting.track(() => collectRepo(ctx, repo, snapshots.get(repo.id), now));
-    const result = outcomeOf(repo.full_name, tracked);
-    if ("error" in tracked && tracked.error instanceof AuthError) authFailure = tracked.error.message;
-    if (result.outcome === "gone" || result.outcome === "blocked") {
-      setRepoStatus(db, repo.id, result.outcome, result.error ?? null, now);
-    }
-    recordTarget(db, runId, result);
-    targets.push(result);
-    if (result.outcome === "failed") log.warn(`${repo.full_name}: ${result.error}`);
-    else log.info(`${repo.full_name}: ${result.outcome} (${result.requests} requests, ${result.points} points)`);
+  const summary = await runTargets(ctx, {
+    kind: "collect",
+    trigger: options.trigger ?? "cli",
+    now,
+    repos,
+    // One GraphQL query for the counts of many repos at once.
+    prepare: async () => {
+      if (!github.usesGraphql || repos.length === 0) return;
+      const results = await github.snapshots(repos.map((r) => r.full_name));
+      results.forEach((result, i) => snapshots.set(repos[i]!.id, result));
+    },
+    concurrency: config.github.concurrency,
+    repoWork: (repo) => collectRepo(ctx, repo, snapshots.get(repo.id), now),
+    packages: { mode: "collect", projects },
   });
-
-  const packages = await collectPackages(packageDeps(ctx, now), { mode: "collect", runId, ...(options.projects ? { projects: options.projects } : {}) });
-  for (const p of packages.packages) targets.push({ target: p.target, outcome: p.outcome, requests: p.requests, points: 0, ...(p.error ? { error: p.error } : {}) });
-
-  const status = runStatus(targets, { fatal: authFailure !== null, aborted: false });
-  saveRateBudgets(db, [...github.accounting.budgets.values()]);
-  const requests = github.accounting.total.requests + packages.requests;
-  const { points } = github.accounting.total;
-  finishRun(db, runId, { status, requests, points, ...(authFailure ? { error: authFailure } : {}), now: ctx.clock() });
-  return { runId, status, day, targets, requests, points };
+  return { ...summary, day };
 }
 
 async function collectRepo(ctx: JobContext, repo: RepoRow, snapshot: SnapshotResult | undefined, now: Date): Promise<void> {

@@ -1,5 +1,6 @@
-import type { Config, ProjectConfig } from "../config/schema.js";
-import { ConfigError, UnavailableError, errorMessage } from "../errors.js";
+import { selectProjects } from "../config/projects.js";
+import type { Config } from "../config/schema.js";
+import { UnavailableError, errorMessage } from "../errors.js";
 import { collectorContext } from "../registries/config.js";
 import type { HttpClient } from "../registries/http.js";
 import { getCollector } from "../registries/index.js";
@@ -16,6 +17,7 @@ import {
 import { ensureProject } from "../store/repos.js";
 import { recordTarget, type TargetOutcome } from "../store/runs.js";
 import { addDays, dayOf, minDay, type Day } from "../util/time.js";
+import { STOPPING } from "./context.js";
 
 export interface PackagesDeps {
   db: Db;
@@ -82,7 +84,8 @@ export async function collectPackages(deps: PackagesDeps, options: PackagesOptio
   const startRequests = deps.http.requests;
   for (const [target, { collector, name, packageId }] of targets) {
     if (deps.signal?.aborted) {
-      results.push({ target, outcome: "skipped", rowsWritten: 0, requests: 0 });
+      if (options.runId !== undefined) recordTarget(db, options.runId, { target, outcome: "skipped", error: STOPPING });
+      results.push({ target, outcome: "skipped", error: STOPPING, rowsWritten: 0, requests: 0 });
       continue;
     }
     const result = await collectOne(deps, options, { target, collector, name, packageId });
@@ -154,11 +157,4 @@ function collectFrom(db: Db, packageId: number, today: Day): Day {
   const window = addDays(today, -(COLLECT_DAYS - 1));
   const { latest, earliestPending } = dailyCoverage(db, packageId);
   return minDay(minDay(window, latest === null ? null : addDays(latest, 1)), earliestPending) ?? window;
-}
-
-function selectProjects(config: Config, names: readonly string[] | undefined): ProjectConfig[] {
-  if (!names) return config.projects;
-  const unknown = names.filter((name) => !config.projects.some((p) => p.name.toLowerCase() === name.toLowerCase()));
-  if (unknown.length) throw new ConfigError(unknown.map((name) => `no project named "${name}" in the config`));
-  return config.projects.filter((p) => names.some((name) => name.toLowerCase() === p.name.toLowerCase()));
 }

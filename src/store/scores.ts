@@ -42,22 +42,11 @@ export function selectScores(db: Db, view: ScoreView, q: ScoreQuery): ScoreHisto
     .all({ projects: JSON.stringify(q.projects), models: JSON.stringify(q.models), from: q.from ?? null, to: q.to ?? null }) as ScoreHistoryRow[];
 }
 
+/** The numbers of a score row: A, N, U, B, C, D, f, and B's, C's and D's shares of f; null when unknown. */
+export type ScoreNumber = "activity" | "contributors" | "users" | "b" | "c" | "d" | "f" | "bShare" | "cShare" | "dShare";
+
 /** One evaluated day of one model for one project, as the scores table keeps it. */
-export interface ScoreRowInput {
-  day: string;
-  activity: number | null;
-  contributors: number | null;
-  users: number | null;
-  b: number | null;
-  c: number | null;
-  d: number | null;
-  f: number | null;
-  bShare: number | null;
-  cShare: number | null;
-  dShare: number | null;
-  complete: boolean;
-  missing: string[];
-}
+export type ScoreRowInput = Record<ScoreNumber, number | null> & { day: string; complete: boolean; missing: string[] };
 
 /**
  * Writes a model's scores of one project in one transaction; returns how many rows changed.

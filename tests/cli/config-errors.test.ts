@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCli, tempDir, writeConfig } from "../support/cli.js";
 
@@ -47,5 +48,44 @@ describe("a bad config exits 2 with path: message lines and writes nothing", () 
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/--from: must be a day YYYY-MM-DD/);
     expect((await runCli(["no-such-command"])).code).toBe(2);
+  });
+});
+
+describe("a --project name the config does not have", () => {
+  let dir: string;
+  let db: string;
+  let config: string;
+
+  beforeAll(async () => {
+    dir = tempDir();
+    db = join(dir, "pulse.db");
+    config = writeConfig(dir, good(db));
+    expect((await runCli(["--config", config, "init"])).code).toBe(0);
+  });
+
+  it.each([
+    ["collect", []],
+    ["backfill", []],
+    ["score", []],
+    ["report", ["--out", "never.html"]],
+  ])("is refused by %s before anything is written (no run row)", async (command, extra) => {
+    const before = createHash("sha256").update(readFileSync(db)).digest("hex");
+    const run = await runCli(["--config", config, command, "-p", "a", "typo", ...extra], { env: { GITHUB_TOKEN: "fake-token-for-tests" }, cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^--project: no project named "typo" in the config$/m);
+    expect(run.stdout).toBe("");
+    expect(createHash("sha256").update(readFileSync(db)).digest("hex")).toBe(before);
+    const check = new Database(db, { readonly: true });
+    try {
+      expect(check.prepare("SELECT COUNT(*) FROM runs").pluck().get()).toBe(0);
+    } finally {
+      check.close();
+    }
+    expect(existsSync(join(dir, "never.html"))).toBe(false);
+  });
+
+  it("accepts a configured name in another case", async () => {
+    const run = await runCli(["--config", config, "score", "-p", "A", "--no-compute", "--format", "json"], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
   });
 });

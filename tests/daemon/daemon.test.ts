@@ -4,6 +4,8 @@ import { missedSlot } from "../../src/coordination/catch-up.js";
 import { LeaseHeldError } from "../../src/coordination/lease.js";
 import { CronSchedule } from "../../src/coordination/schedule.js";
 import { runCycle } from "../../src/daemon/cycle.js";
+import { backfill } from "../../src/jobs/backfill.js";
+import { collect } from "../../src/jobs/collect.js";
 import { startDaemon } from "../../src/daemon/daemon.js";
 import type { GitHubClient } from "../../src/github/client.js";
 import { type JobContext, createGitHubClient } from "../../src/jobs/context.js";
@@ -176,5 +178,18 @@ describe("runCycle", () => {
     stop.abort();
     expect(await runCycle({ ctx: { ...ctx, signal: stop.signal }, schedule, writerWaitMs: 0 }, "schedule")).toEqual({ kind: "stopped" });
     expect(runs(ctx.db)).toEqual([]);
+  });
+});
+
+describe("the collect and backfill jobs", () => {
+  it.each([
+    ["collect", (ctx: JobContext) => collect(ctx, { projects: ["widgets", "typo"] })],
+    ["backfill", (ctx: JobContext) => backfill(ctx, { projects: ["typo"] })],
+  ])("%s refuses a project the config does not have before it records a run", async (_name, job) => {
+    const ctx = context("2026-01-10T04:00:00Z");
+    const asked = fake.requests.length;
+    await expect(job(ctx)).rejects.toThrow(/no project named "typo"/);
+    expect(runs(ctx.db)).toEqual([]);
+    expect(fake.requests).toHaveLength(asked);
   });
 });

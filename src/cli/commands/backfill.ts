@@ -23,7 +23,7 @@ export function registerBackfill(program: Command): void {
       const only = opts.only?.split(",").map((s) => s.trim()) ?? undefined;
       for (const s of only ?? []) if (!(BACKFILL_STREAMS as readonly string[]).includes(s)) problems.push(`--only: unknown stream "${s}"`);
       if (problems.length > 0) throw new ConfigError(problems);
-      const rt = openRuntime(global);
+      const rt = openRuntime(global, opts.project);
       const progress = createProgress(global.json === true);
       try {
         // A daemon collecting right now is waited for (bounded), never raced.
@@ -32,7 +32,7 @@ export function registerBackfill(program: Command): void {
           "backfill (CLI)",
           (signal) =>
             backfill({ ...rt, signal }, {
-              ...(opts.project ? { projects: opts.project } : {}),
+              ...(rt.projects ? { projects: rt.projects } : {}),
               ...(opts.since ? { since: opts.since } : {}),
               ...(only ? { only: only as BackfillStream[] } : {}),
               onProgress: progress.update,
@@ -40,7 +40,7 @@ export function registerBackfill(program: Command): void {
           { waitMs: WRITER_WAIT_MS, onWait: (holder, ms) => rt.log.warn(`${describeHolder(holder)} is collecting; waiting up to ${ms / 60_000} min for it to finish`) },
         );
         progress.stop();
-        const scored = score(rt, opts.project ? { projects: opts.project } : {});
+        const scored = score(rt, rt.projects ? { projects: rt.projects } : {});
         if (global.json) {
           process.stdout.write(`${redact(JSON.stringify({ ...summary, scored }, null, 2))}\n`);
         } else {

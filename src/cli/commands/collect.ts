@@ -12,10 +12,10 @@ export function registerCollect(program: Command): void {
     .option("-p, --project <name...>", "only these projects")
     .action(async (opts: { project?: string[] }) => {
       const global = program.opts<GlobalOptions>();
-      const rt = openRuntime(global);
+      const rt = openRuntime(global, opts.project);
       try {
         // A daemon collecting right now is waited for (bounded), never raced.
-        const summary = await withWriterLease(rt.db, "collect (CLI)", (signal) => collect({ ...rt, signal }, opts.project ? { projects: opts.project } : {}), {
+        const summary = await withWriterLease(rt.db, "collect (CLI)", (signal) => collect({ ...rt, signal }, rt.projects ? { projects: rt.projects } : {}), {
           waitMs: WRITER_WAIT_MS,
           onWait: (holder, ms) => rt.log.warn(`${describeHolder(holder)} is collecting; waiting up to ${ms / 60_000} min for it to finish`),
         });

@@ -19,14 +19,12 @@ export function registerReport(program: Command): void {
     .option("--no-compute", "use the stored scores without evaluating again")
     .action((opts: { out: string; model?: string; project?: string[]; from?: string; compute: boolean }) => {
       if (opts.from !== undefined && !isDay(opts.from)) throw new ConfigError([`--from: must be a day YYYY-MM-DD, got ${JSON.stringify(opts.from)}`]);
-      const rt = openRuntime(program.opts<GlobalOptions>());
+      const rt = openRuntime(program.opts<GlobalOptions>(), opts.project);
       try {
         const modelName = opts.model ?? rt.config.defaultModel ?? rt.config.models[0]!.name;
         const model = rt.config.models.find((m) => m.name === modelName);
         if (!model) throw new ConfigError([`--model: no such name "${modelName}" in the config`]);
-        const projects = opts.project ?? rt.config.projects.map((p) => p.name);
-        const unknown = projects.filter((p) => !rt.config.projects.some((c) => c.name === p));
-        if (unknown.length > 0) throw new ConfigError(unknown.map((u) => `--project: no such name "${u}" in the config`));
+        const projects = rt.projects ?? rt.config.projects.map((p) => p.name);
         if (opts.compute) score(rt, { projects });
         const html = renderReport(reportData(rt.db, model, { projects, ...(opts.from ? { from: opts.from } : {}), now: rt.clock() }));
         mkdirSync(dirname(opts.out), { recursive: true });

@@ -41,9 +41,9 @@ export function registerScore(program: Command): void {
         if (value !== undefined && !isDay(value)) problems.push(`${flag}: must be a day YYYY-MM-DD, got ${JSON.stringify(value)}`);
       }
       if (problems.length > 0) throw new ConfigError(problems);
-      const rt = openRuntime(global);
+      const rt = openRuntime(global, opts.project);
       try {
-        const projects = checkNames("--project", opts.project, rt.config.projects.map((p) => p.name));
+        const projects = rt.projects;
         const modelNames = opts.allModels
           ? rt.config.models.map((m) => m.name)
           : (checkNames("--model", opts.model, rt.config.models.map((m) => m.name)) ?? [rt.config.defaultModel ?? rt.config.models[0]!.name]);
