@@ -7,7 +7,7 @@ import { LEASE_RENEW_MS, LEASE_TTL_MS, LeaseHeldError, describeHolder, thisProce
 import { describePause } from "../coordination/rate-pause.js";
 import { CronSchedule } from "../coordination/schedule.js";
 import { type Lease, type ProcessIdentity, acquireLease, releaseLease, renewLease } from "../store/leases.js";
-import { type CycleOutcome, type Trigger, runCycle } from "./cycle.js";
+import { type CycleDeps, type CycleOutcome, type Trigger, runCycle } from "./cycle.js";
 
 export interface DaemonOptions {
   /** Everything but the signal, which the daemon owns. */
@@ -44,120 +44,140 @@ export interface Daemon {
  */
 export function startDaemon(options: DaemonOptions): Daemon {
   const { ctx, dbPath } = options;
-  const { db, log } = ctx;
   const leaseClock = options.leaseClock ?? systemClock;
   const ttlMs = options.ttlMs ?? LEASE_TTL_MS;
-  const me = options.me ?? thisProcess;
-
-  const taken = acquireLease(db, "daemon", "oss-pulse daemon", ttlMs, leaseClock(), me);
+  const taken = acquireLease(ctx.db, "daemon", "oss-pulse daemon", ttlMs, leaseClock(), options.me ?? thisProcess);
   if (!taken.acquired) {
     throw new LeaseHeldError(taken.heldBy, `another daemon is running on ${dbPath}: ${describeHolder(taken.heldBy)}; stop it first`);
   }
-  if (taken.reclaimedFrom) log.warn(`took over the daemon lease from ${describeHolder(taken.reclaimedFrom)}: ${taken.reclaimedFrom.reason}`);
-  const lease: Lease = taken.lease;
+  if (taken.reclaimedFrom) ctx.log.warn(`took over the daemon lease from ${describeHolder(taken.reclaimedFrom)}: ${taken.reclaimedFrom.reason}`);
+  const loop = new DaemonLoop(options, taken.lease, leaseClock, ttlMs);
+  loop.catchUp("start");
+  return loop;
+}
 
-  const abort = new AbortController();
-  const jobCtx: JobContext = { ...ctx, signal: abort.signal };
-  const schedule = new CronSchedule(ctx.config.schedule.collect, ctx.config.schedule.timezone);
-  const deps = { ctx: jobCtx, schedule, leaseClock, sleep: options.sleep ?? realSleep, writerWaitMs: options.writerWaitMs ?? 5 * 60_000 };
+/** The daemon's state, all in one place: the run in flight, a pending re-check, a rate-limit pause, the timers. */
+class DaemonLoop implements Daemon {
+  readonly schedule: CronSchedule;
+  readonly fatal: Promise<string>;
+  private readonly abort = new AbortController();
+  private readonly deps: CycleDeps;
+  private readonly task: ScheduledTask;
+  private readonly renewTimer: NodeJS.Timeout;
+  private current: Promise<void> | null = null;
+  /** Slots were missed while a run was in flight: look again when it ends. */
+  private recheck = false;
+  private pausedUntil: Date | null = null;
+  private pauseTimer: NodeJS.Timeout | undefined;
+  private failFatal: (reason: string) => void = () => undefined;
 
-  let current: Promise<void> | null = null;
-  let recheck = false;
-  let pauseTimer: NodeJS.Timeout | undefined;
-  let pausedUntil: Date | null = null;
-  let failFatal: (reason: string) => void = () => undefined;
-  const fatal = new Promise<string>((resolve) => (failFatal = resolve));
+  constructor(
+    options: DaemonOptions,
+    private readonly lease: Lease,
+    private readonly leaseClock: Clock,
+    private readonly ttlMs: number,
+  ) {
+    const { ctx } = options;
+    const { collect, timezone } = ctx.config.schedule;
+    this.fatal = new Promise<string>((resolve) => (this.failFatal = resolve));
+    this.schedule = new CronSchedule(collect, timezone);
+    this.deps = {
+      ctx: { ...ctx, signal: this.abort.signal },
+      schedule: this.schedule,
+      leaseClock,
+      sleep: options.sleep ?? realSleep,
+      writerWaitMs: options.writerWaitMs ?? 5 * 60_000,
+    };
+    this.task = cron.schedule(collect, () => this.onTick(), { name: "collect", timezone, noOverlap: true, logger: cronLogger(ctx.log) });
+    this.task.on("execution:missed", (c) => this.catchUp(`missed the slot at ${toIso(c.date)}`));
+    this.task.on("execution:overlap", (c) => ctx.log.info(`the run due at ${toIso(c.date)} was skipped: the previous one is still running`));
+    this.renewTimer = setInterval(() => this.renew(), options.renewMs ?? LEASE_RENEW_MS);
+  }
 
-  const runExclusive = (trigger: Trigger): Promise<void> => {
-    if (current) return current;
-    current = runCycle(deps, trigger)
-      .then(afterCycle)
-      .finally(() => {
-        current = null;
-        if (recheck && !abort.signal.aborted) {
-          recheck = false;
-          catchUp("slots were missed while a run was in flight");
-        }
-      });
-    return current;
-  };
+  private get ctx(): JobContext {
+    return this.deps.ctx;
+  }
 
-  const afterCycle = (outcome: CycleOutcome): void => {
-    if (outcome.kind !== "paused") {
-      if (pausedUntil && outcome.kind === "ran") log.info("rate limit reset: collecting again");
-      pausedUntil = null;
-      return;
-    }
-    // Log a pause once, and come back at the reset rather than at the next slot (a day away).
-    if (pausedUntil?.getTime() === outcome.pause.until.getTime()) return;
-    pausedUntil = outcome.pause.until;
-    log.warn(`${describePause(outcome.pause)}: skipping runs until then`);
-    clearTimeout(pauseTimer);
-    // Clamped: a timer beyond 2^31 ms fires at once. GitHub resets within the hour anyway.
-    const wait = Math.min(Math.max(0, outcome.pause.until.getTime() - ctx.clock().getTime()) + 1000, 2 ** 31 - 1);
-    pauseTimer = setTimeout(() => catchUp("the rate limit has reset"), wait);
-  };
+  idle(): Promise<void> {
+    return this.current ?? Promise.resolve();
+  }
 
-  const catchUp = (reason: string): void => {
-    if (abort.signal.aborted) return;
-    if (current) {
-      recheck = true;
+  async stop(deadlineMs: number): Promise<boolean> {
+    this.abort.abort();
+    await this.task.destroy();
+    clearTimeout(this.pauseTimer);
+    clearInterval(this.renewTimer);
+    this.schedule.dispose();
+    const drained = await finishesWithin(this.current, deadlineMs);
+    if (drained && this.ctx.db.open) releaseLease(this.ctx.db, this.lease);
+    return drained;
+  }
+
+  catchUp(reason: string): void {
+    if (this.abort.signal.aborted) return;
+    if (this.current) {
+      this.recheck = true;
       return;
     }
     let slot: Date | null;
     try {
-      slot = missedSlot(db, schedule, ctx.clock());
+      slot = missedSlot(this.ctx.db, this.schedule, this.ctx.clock());
     } catch (error) {
-      log.error(`catch-up check failed: ${String(error)}`);
+      this.ctx.log.error(`catch-up check failed: ${String(error)}`);
       return;
     }
     if (!slot) return;
-    log.info(`catch-up: the run due at ${toIso(slot)} has not happened (${reason})`);
-    void runExclusive("catch-up");
-  };
+    this.ctx.log.info(`catch-up: the run due at ${toIso(slot)} has not happened (${reason})`);
+    void this.runExclusive("catch-up");
+  }
 
-  const onTick = (): Promise<void> => {
+  private onTick(): Promise<void> {
     // A catch-up in flight is invisible to node-cron's own overlap check.
-    if (current) log.info("scheduled run skipped: a catch-up run is still in flight");
-    return runExclusive("schedule");
-  };
-  const task: ScheduledTask = cron.schedule(ctx.config.schedule.collect, onTick, {
-    name: "collect",
-    timezone: ctx.config.schedule.timezone,
-    noOverlap: true,
-    logger: cronLogger(log),
-  });
-  task.on("execution:missed", (c) => catchUp(`missed the slot at ${toIso(c.date)}`));
-  task.on("execution:overlap", (c) => log.info(`the run due at ${toIso(c.date)} was skipped: the previous one is still running`));
+    if (this.current) this.ctx.log.info("scheduled run skipped: a catch-up run is still in flight");
+    return this.runExclusive("schedule");
+  }
 
-  const renewTimer = setInterval(() => {
+  private runExclusive(trigger: Trigger): Promise<void> {
+    if (this.current) return this.current;
+    this.current = runCycle(this.deps, trigger)
+      .then((outcome) => this.afterCycle(outcome))
+      .finally(() => {
+        this.current = null;
+        if (this.recheck && !this.abort.signal.aborted) {
+          this.recheck = false;
+          this.catchUp("slots were missed while a run was in flight");
+        }
+      });
+    return this.current;
+  }
+
+  private afterCycle(outcome: CycleOutcome): void {
+    const { log } = this.ctx;
+    if (outcome.kind !== "paused") {
+      if (this.pausedUntil && outcome.kind === "ran") log.info("rate limit reset: collecting again");
+      this.pausedUntil = null;
+      return;
+    }
+    // Log a pause once, and come back at the reset rather than at the next slot (a day away).
+    if (this.pausedUntil?.getTime() === outcome.pause.until.getTime()) return;
+    this.pausedUntil = outcome.pause.until;
+    log.warn(`${describePause(outcome.pause)}: skipping runs until then`);
+    clearTimeout(this.pauseTimer);
+    // Clamped: a timer beyond 2^31 ms fires at once. GitHub resets within the hour anyway.
+    const wait = Math.min(Math.max(0, outcome.pause.until.getTime() - this.ctx.clock().getTime()) + 1000, 2 ** 31 - 1);
+    this.pauseTimer = setTimeout(() => this.catchUp("the rate limit has reset"), wait);
+  }
+
+  private renew(): void {
     try {
-      if (renewLease(db, lease, ttlMs, leaseClock())) return;
-      log.error("another process took over the daemon lease: stopping");
-      failFatal("lost the daemon lease");
+      if (renewLease(this.ctx.db, this.lease, this.ttlMs, this.leaseClock())) return;
+      this.ctx.log.error("another process took over the daemon lease: stopping");
+      this.failFatal("lost the daemon lease");
     } catch (error) {
       // The database is busy: the lease outlives a few missed renewals.
-      log.warn(`could not renew the daemon lease: ${String(error)}`);
+      this.ctx.log.warn(`could not renew the daemon lease: ${String(error)}`);
     }
-  }, options.renewMs ?? LEASE_RENEW_MS);
-
-  catchUp("start");
-
-  return {
-    schedule,
-    fatal,
-    idle: () => current ?? Promise.resolve(),
-    async stop(deadlineMs) {
-      abort.abort();
-      await task.destroy();
-      clearTimeout(pauseTimer);
-      clearInterval(renewTimer);
-      schedule.dispose();
-      const drained = await finishesWithin(current, deadlineMs);
-      if (drained && db.open) releaseLease(db, lease);
-      return drained;
-    },
-  };
+  }
 }
 
 async function finishesWithin(work: Promise<void> | null, ms: number): Promise<boolean> {
