@@ -3,7 +3,7 @@ import { collect } from "../jobs/collect.js";
 import type { JobContext } from "../jobs/context.js";
 import { score } from "../jobs/score.js";
 import { failOpenRun, finishRun, startRun } from "../store/runs.js";
-import { type Clock, type Sleep, realSleep, systemClock, toIso } from "../util/time.js";
+import { type Clock, type Sleep, realSleep, systemClock } from "../util/time.js";
 import { missedSlot } from "../coordination/catch-up.js";
 import { LeaseHeldError, describeHolder, withWriterLease } from "../coordination/lease.js";
 import { type RatePause, rateLimitPause } from "../coordination/rate-pause.js";

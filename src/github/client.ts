@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import type { z } from "zod";
 import { HostError, ResponseShapeError } from "../errors.js";
 import { redact, tokenLabel } from "../util/secrets.js";
+import { parseWith } from "../util/validate.js";
 import { type Sleep, realSleep } from "../util/time.js";
 import { Accounting, USAGE_HEADER } from "./accounting.js";
 import { classifyError, isPageTooBig } from "./errors.js";
@@ -168,7 +169,7 @@ export class GitHubClient {
     const [owner, repo] = fullName.split("/") as [string, string];
     try {
       const response = await octokit.request("GET /repos/{owner}/{repo}", { owner, repo });
-      return parse(RepoResponse, response.data, `GET /repos/${fullName}`);
+      return parseWith(RepoResponse, response.data, `GET /repos/${fullName}`);
     } catch (error) {
       throw classifyError(error, fullName, `GET /repos/${fullName}`);
     }
@@ -234,7 +235,7 @@ export class GitHubClient {
         return { fullName, error };
       }
       try {
-        return { fullName, node: parse(RepoSnapshotNode, node, `GraphQL repository ${fullName}`) };
+        return { fullName, node: parseWith(RepoSnapshotNode, node, `GraphQL repository ${fullName}`) };
       } catch (error) {
         return { fullName, error: error as Error };
       }
@@ -276,7 +277,7 @@ export class GitHubClient {
         if (typeof response.data === "string") {
           throw new HostError(`GET ${current}: body is not JSON (${response.headers["content-type"] ?? "no content type"}, ${response.data.length} bytes)`, "github", response.status);
         }
-        const items = parse(schemaArray(schema), response.data, `GET ${pathOnly(current)}`);
+        const items = parseWith(schemaArray(schema), response.data, `GET ${pathOnly(current)}`);
         return {
           items,
           url: current,
@@ -343,13 +344,6 @@ export function defaultGraphqlUrl(apiUrl: string): string {
   // GitHub Enterprise Server: REST at /api/v3, GraphQL at /api/graphql.
   if (/\/api\/v3\/?$/.test(apiUrl)) return apiUrl.replace(/\/api\/v3\/?$/, "/api/graphql");
   return `${apiUrl.replace(/\/+$/, "")}/graphql`;
-}
-
-function parse<T>(schema: z.ZodType<T>, data: unknown, source: string): T {
-  const result = schema.safeParse(data);
-  if (result.success) return result.data;
-  const issues = result.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`);
-  throw new ResponseShapeError(source, issues);
 }
 
 function schemaArray<T>(schema: z.ZodType<T>): z.ZodType<T[]> {

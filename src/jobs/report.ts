@@ -4,8 +4,6 @@ import type { Db } from "../store/open.js";
 import { type ScoreHistoryRow, selectScores } from "../store/scores.js";
 import { toIso } from "../util/time.js";
 
-type Row = ScoreHistoryRow;
-
 /** The data of the HTML report for one model, from the stored scores. */
 export function reportData(db: Db, model: ModelConfig, options: { projects: string[]; from?: string; now: Date }): ReportData {
   const rows = selectScores(db, "score_history", { projects: options.projects, models: [model.name], from: options.from ?? null });
@@ -15,7 +13,7 @@ export function reportData(db: Db, model: ModelConfig, options: { projects: stri
   for (const project of options.projects) {
     const mine = new Map(rows.filter((r) => r.project === project).map((r) => [r.day, r]));
     if (mine.size === 0) continue;
-    const pick = (fn: (r: Row) => number | null) => allDays.map((day) => {
+    const pick = (fn: (r: ScoreHistoryRow) => number | null) => allDays.map((day) => {
       const r = mine.get(day);
       return r ? fn(r) : null;
     });

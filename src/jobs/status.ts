@@ -5,7 +5,7 @@ import { rateLimitPause } from "../coordination/rate-pause.js";
 import { CronSchedule } from "../coordination/schedule.js";
 import { type LeaseHolder, type ProcessIdentity, leaseHolder } from "../store/leases.js";
 import { type Db, hasTable } from "../store/open.js";
-import { packageFreshness as storedPackageFreshness } from "../store/packages.js";
+import { readPackageFreshness } from "../store/packages.js";
 import { type StoredRateBudget, readRateBudgets } from "../store/rate-limits.js";
 import { findRepo, lastSnapshotDay } from "../store/repos.js";
 import { type RunInfo, type TargetFailure, currentFailures, lastRun, lastSuccessfulCollect } from "../store/runs.js";
@@ -129,7 +129,7 @@ function packageFreshness(db: Db, registry: string, name: string): PackageFreshn
   const label = `${registry}:${name}`;
   // The packages tables come with another migration; an older database simply has none.
   if (!hasTable(db, "packages")) return { package: label, status: "unknown", lastDownloadDay: null, lastSnapshot: null };
-  const row = storedPackageFreshness(db, { registry, name });
+  const row = readPackageFreshness(db, { registry, name });
   if (!row) return { package: label, status: "new", lastDownloadDay: null, lastSnapshot: null };
   return { package: label, ...row };
 }

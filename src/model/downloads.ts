@@ -26,7 +26,7 @@ export type Downloads30 =
  *    meaningless, and downloads are never negative). Snapshots in between may be missing.
  *
  * Otherwise the figure is unknown (null) and `missing` says which part is missing: never 0.
- * This is the only definition U(x) uses; it is pure, src/store/packages.ts loads its input.
+ * This is the only definition U(x) uses; it is pure: `loadPackageSeries` (src/store/packages.ts) reads its input.
  */
 export function downloads30(series: PackageSeries, days: readonly Day[]): Downloads30[] {
   const daily = new Map(series.daily.map((row) => [row.day, row.downloads]));
@@ -87,23 +87,6 @@ function fromTotals(day: Day, totals: readonly { day: Day; total: number }[]): n
   const drop = firstDrop(totals.filter((s) => s.day >= start && s.day <= day));
   if (drop) return { missing: drop };
   return end.total - begin.total;
-}
-
-/** Daily downloads from successive snapshots of a total: the first day and any gap have none. */
-export function dailyFromTotals(
-  snapshots: readonly { day: Day; total: number | null }[],
-): ({ day: Day; downloads: number } | { day: Day; downloads: null; missing: string })[] {
-  const totals = snapshots.filter((s) => s.total !== null).sort((a, b) => (a.day < b.day ? -1 : 1)) as { day: Day; total: number }[];
-  return totals.map((snapshot, i) => {
-    const previous = totals[i - 1];
-    if (!previous) return { day: snapshot.day, downloads: null, missing: "first day of tracking: no earlier total" };
-    if (previous.day !== addDays(snapshot.day, -1)) {
-      return { day: snapshot.day, downloads: null, missing: `no snapshot of the total on ${addDays(snapshot.day, -1)}` };
-    }
-    const drop = firstDrop([previous, snapshot]);
-    if (drop) return { day: snapshot.day, downloads: null, missing: drop };
-    return { day: snapshot.day, downloads: snapshot.total - previous.total };
-  });
 }
 
 function firstDrop(totals: readonly { day: Day; total: number }[]): string | null {

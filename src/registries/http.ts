@@ -141,16 +141,6 @@ export function retryAfterMs(headers: Headers, nowMs: number): number | null {
   return null;
 }
 
-/** Validates a response against its schema; drift becomes a ResponseShapeError naming each field. */
-export function parseWith<S extends z.ZodType>(schema: S, data: unknown, source: string): z.output<S> {
-  const result = schema.safeParse(data);
-  if (result.success) return result.data;
-  throw new ResponseShapeError(
-    source,
-    result.error.issues.map((issue) => `${issue.path.length ? issue.path.join(".") : "(body)"}: ${issue.message}`),
-  );
-}
-
 export const daySchema = z.string().refine(isDay, "not a YYYY-MM-DD day");
 export const countSchema = z.number().int().min(0);
 

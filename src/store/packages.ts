@@ -166,7 +166,7 @@ export function loadPackageSeries(db: Db, packageId: number, from: Day, to: Day)
 }
 
 /** A package's status and its newest stored day of each kind; undefined when never seen. */
-export function packageFreshness(db: Db, ref: PackageRef): { status: string; lastDownloadDay: Day | null; lastSnapshot: Day | null } | undefined {
+export function readPackageFreshness(db: Db, ref: PackageRef): { status: string; lastDownloadDay: Day | null; lastSnapshot: Day | null } | undefined {
   return db
     .prepare(
       `SELECT p.status,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dailyFromTotals, downloads30, type Downloads30, type PackageSeries } from "../../src/model/downloads.js";
+import { downloads30, type Downloads30, type PackageSeries } from "../../src/model/downloads.js";
 import { addDays, dayRange } from "../../src/util/time.js";
 
 const D = "2026-11-20";
@@ -117,43 +117,5 @@ describe("downloads in the 30 days ending on a day", () => {
       [addDays(D, -10), 30],
       [addDays(D, -11), null],
     ]);
-  });
-});
-
-describe("daily downloads from successive totals", () => {
-  it.each([
-    {
-      name: "the first day of tracking has no figure; later days are differences",
-      snapshots: [snap("2026-11-01", 100), snap("2026-11-02", 130), snap("2026-11-03", 130)],
-      expected: [
-        { day: "2026-11-01", downloads: null, missing: "first day of tracking: no earlier total" },
-        { day: "2026-11-02", downloads: 30 },
-        { day: "2026-11-03", downloads: 0 },
-      ],
-    },
-    {
-      name: "a day after a gap has no figure",
-      snapshots: [snap("2026-11-01", 100), snap("2026-11-03", 130)],
-      expected: [
-        { day: "2026-11-01", downloads: null, missing: "first day of tracking: no earlier total" },
-        { day: "2026-11-03", downloads: null, missing: "no snapshot of the total on 2026-11-02" },
-      ],
-    },
-    {
-      name: "a total that went down is recorded as such, never as negative downloads",
-      snapshots: [snap("2026-11-01", 100), snap("2026-11-02", 40), snap("2026-11-03", 45)],
-      expected: [
-        { day: "2026-11-01", downloads: null, missing: "first day of tracking: no earlier total" },
-        { day: "2026-11-02", downloads: null, missing: "the total went down on 2026-11-02 (100 to 40): a reset or rename, not negative downloads" },
-        { day: "2026-11-03", downloads: 5 },
-      ],
-    },
-    {
-      name: "snapshots without a total are skipped",
-      snapshots: [snap("2026-11-01", null, 5)],
-      expected: [],
-    },
-  ])("$name", ({ snapshots, expected }) => {
-    expect(dailyFromTotals(snapshots)).toEqual(expected);
   });
 });

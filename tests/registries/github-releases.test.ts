@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HostError, ResponseShapeError, UnavailableError } from "../../src/errors.js";
-import { dailyFromTotals } from "../../src/model/downloads.js";
+import { downloads30 } from "../../src/model/downloads.js";
 import { githubReleases } from "../../src/registries/github-releases/index.js";
 import type { ReleaseAsset, ReleaseAssetSource } from "../../src/registries/types.js";
 import { contextFor, fakeTime } from "./helpers.js";
@@ -35,7 +35,7 @@ describe("GitHub release assets", () => {
     expect(snapshot).toEqual({ total: 150, last30: null, extra: { assets: 3, releases: 2 } });
   });
 
-  it("has no history: daily downloads are differences of snapshots, none on the first day, never negative", async () => {
+  it("has no history: its downloads are differences of snapshots of the total, never negative", async () => {
     expect(githubReleases.history).toBeUndefined();
     const days = [
       ["2026-11-20", ASSETS],
@@ -48,9 +48,11 @@ describe("GitHub release assets", () => {
       const snapshot = await githubReleases.snapshot!("octo/tool", contextFor(githubReleases, time, { github: fakeGithub(() => [...assets]) }));
       totals.push({ day, total: snapshot.total });
     }
-    expect(dailyFromTotals(totals)).toEqual([
-      { day: "2026-11-20", downloads: null, missing: "first day of tracking: no earlier total" },
-      { day: "2026-11-21", downloads: 15 },
+    expect(totals.map((t) => t.total)).toEqual([150, 165, 42]);
+    // With totals 30 days before, the 30-day figure is their difference, and a drop is refused.
+    const snapshots = [{ day: "2026-10-22", total: 100 }, { day: "2026-10-23", total: 100 }, ...totals].map((s) => ({ ...s, last30: null }));
+    expect(downloads30({ daily: [], pending: [], snapshots }, ["2026-11-21", "2026-11-22"])).toEqual([
+      { day: "2026-11-21", downloads: 65, method: "totals" },
       { day: "2026-11-22", downloads: null, missing: expect.stringContaining("the total went down on 2026-11-22 (165 to 42)") },
     ]);
   });

@@ -52,5 +52,5 @@ export function useNock(): void {
   afterAll(() => nock.enableNetConnect());
 }
 
-/** What a CDN sends instead of JSON when it rate-limits (npm's Cloudflare error 1015, reliability §4.2). */
+/** What a CDN sends instead of JSON when it rate-limits (npm's Cloudflare error 1015, nice-registry/download-counts#8). */
 export const HTML_429 = "<!DOCTYPE html><html><head><title>Access denied | api rate limited</title></head><body>Error 1015</body></html>";

@@ -2,7 +2,8 @@ import nock from "nock";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { HostError, ResponseShapeError, UnavailableError } from "../../src/errors.js";
-import { DEFAULT_USER_AGENT, createHttpClient, parseWith, retryAfterMs, withDefaults } from "../../src/registries/http.js";
+import { DEFAULT_USER_AGENT, createHttpClient, retryAfterMs, withDefaults } from "../../src/registries/http.js";
+import { parseWith } from "../../src/util/validate.js";
 import { fakeTime, useNock } from "./helpers.js";
 
 const HOST = "https://registry.test";

@@ -18,8 +18,6 @@ interface ScoreOptions {
   compute: boolean;
 }
 
-type ScoreRow = ScoreHistoryRow;
-
 export function registerScore(program: Command): void {
   program
     .command("score")
@@ -72,7 +70,7 @@ function checkNames(flag: string, given: string[] | undefined, known: string[]):
   return given;
 }
 
-function readScores(db: Db, q: { projects: string[]; models: string[]; from: string | null; to: string | null; latestOnly: boolean }): ScoreRow[] {
+function readScores(db: Db, q: { projects: string[]; models: string[]; from: string | null; to: string | null; latestOnly: boolean }): ScoreHistoryRow[] {
   if (!q.latestOnly) return selectScores(db, "score_history", q);
   // The newest complete day of each series; a series with none shows its newest day and what it lacks.
   const complete = selectScores(db, "latest_complete_scores", q);
@@ -81,7 +79,7 @@ function readScores(db: Db, q: { projects: string[]; models: string[]; from: str
   return [...complete, ...rest].sort((a, b) => a.project.localeCompare(b.project) || a.model.localeCompare(b.model));
 }
 
-function render(rows: ScoreRow[], format: ScoreOptions["format"]): string {
+function render(rows: ScoreHistoryRow[], format: ScoreOptions["format"]): string {
   if (format === "json") {
     return JSON.stringify(
       rows.map((r) => ({ ...r, complete: r.complete === 1, missing: r.missing ? r.missing.split(",") : [] })),

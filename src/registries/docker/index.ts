@@ -1,4 +1,5 @@
-import { joinUrl, parseWith } from "../http.js";
+import { joinUrl } from "../http.js";
+import { parseWith } from "../../util/validate.js";
 import type { RegistryCollector } from "../types.js";
 import { DockerRepository } from "./schema.js";
 

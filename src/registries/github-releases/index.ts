@@ -1,5 +1,5 @@
 import { repoNameProblem } from "../../github/names.js";
-import { parseWith } from "../http.js";
+import { parseWith } from "../../util/validate.js";
 import type { RegistryCollector } from "../types.js";
 import { ReleaseAssets } from "./schema.js";
 

@@ -1,6 +1,7 @@
 import { ResponseShapeError } from "../../errors.js";
 import { addDays, dayOf, minDay, type Day } from "../../util/time.js";
-import { joinUrl, parseWith } from "../http.js";
+import { parseWith } from "../../util/validate.js";
+import { joinUrl } from "../http.js";
 import { laterDay, publishedSeries } from "../series.js";
 import type { CollectorContext, RegistryCollector } from "../types.js";
 import { NpmPoint, NpmRange } from "./schema.js";
@@ -27,7 +28,7 @@ export const npm: RegistryCollector<"npm"> = {
     const source = `npm:${name}`;
     const from = laterDay(range.from, horizon(ctx.now));
     if (from > range.to) return { from, days: [], pending: [] };
-    // A day lands soon after UTC midnight; last-day names the newest day npm has (reliability §4.2).
+    // A day lands soon after UTC midnight; last-day names the newest day npm has (npm/registry docs/download-counts.md).
     const published = parseWith(NpmPoint, await ctx.http.getJson(url(ctx, "point/last-day", name), { source }), source).end;
     const through = minDay(range.to, published) ?? range.to;
     const figures = new Map<Day, number>();

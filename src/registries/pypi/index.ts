@@ -1,5 +1,6 @@
 import { addDays, dayOf, minDay } from "../../util/time.js";
-import { joinUrl, parseWith } from "../http.js";
+import { joinUrl } from "../http.js";
+import { parseWith } from "../../util/validate.js";
 import { laterDay, publishedSeries } from "../series.js";
 import type { RegistryCollector } from "../types.js";
 import { PypiOverall } from "./schema.js";

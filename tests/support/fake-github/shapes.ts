@@ -84,7 +84,10 @@ export type SearchItemBody = Narrow<
   }
 >;
 
-/** Not in openapi-types 29.0.1; shape as described in the reference notes (section 10). */
+/**
+ * Not in openapi-types 29.0.1; shape as GitHub's changelog of 2026-09-04 ("New API endpoint provides
+ * privacy-safe star history data") describes it: weeks, newest first, with a per-day breakdown.
+ */
 export interface StarWeekBody {
   week: number;
   total: number;
