@@ -181,7 +181,7 @@ export class GitHubClient {
     const [owner, repo] = fullName.split("/") as [string, string];
     try {
       const response = await octokit.request("GET /repos/{owner}/{repo}/pulls", { owner, repo, state: "open", per_page: 1 });
-      const last = /[?&]page=(\d+)>; rel="last"/.exec(response.headers.link ?? "");
+      const last = (response.headers.link ?? "").match(/[?&]page=(\d+)>; rel="last"/);
       if (last) return Number(last[1]);
       return Array.isArray(response.data) ? response.data.length : 0;
     } catch (error) {
@@ -327,7 +327,7 @@ export class GitHubClient {
 
   /** Link rel="next", made relative to the API base so a stored cursor survives a base-URL change. */
   private nextOf(link: string | undefined): string | null {
-    const match = /<([^>]+)>;\s*rel="next"/.exec(link ?? "");
+    const match = (link ?? "").match(/<([^>]+)>;\s*rel="next"/);
     if (!match?.[1]) return null;
     const next = match[1];
     if (next.startsWith(this.apiUrl)) return next.slice(this.apiUrl.length);

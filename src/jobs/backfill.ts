@@ -1,6 +1,7 @@
 import { selectProjects } from "../config/projects.js";
 import type { StarWeek } from "../github/schemas.js";
 import { upsertStarHistory } from "../store/facts.js";
+import { inTransaction } from "../store/open.js";
 import { type RepoRow, reposOf, syncProjects } from "../store/repos.js";
 import { type Stream, completeSync, getSync, saveCursor } from "../store/sync.js";
 import { type Day, dayOf, toIso } from "../util/time.js";
@@ -90,14 +91,14 @@ export async function crawlStarHistory(ctx: StreamContext, repo: RepoRow): Promi
   let first: Day | null = cursor.coversFrom ?? null;
   for await (const page of ctx.github.starHistory(repo.full_name, cursor.next ?? undefined)) {
     if (page.notModified) break;
-    db.transaction(() => {
+    inTransaction(db, () => {
       for (const week of page.items) {
         const days = daysOf(week);
         upsertStarHistory(db, repo.id, days);
         for (const [day] of days) if (first === null || day < first) first = day;
       }
       saveCursor(db, repo.id, "stars", { ...cursor, next: page.next, ...(first ? { coversFrom: first } : {}) }, ctx.now);
-    }).immediate();
+    });
     ctx.onPage?.("stars", page.items.length);
   }
   // The whole history read: retained stars are known from the repo's creation on.

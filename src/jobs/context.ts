@@ -7,9 +7,6 @@ import { getEtag } from "../store/sync.js";
 import type { Logger } from "../util/log.js";
 import type { Clock, Sleep } from "../util/time.js";
 
-/** The reason recorded for a target never started because the run was told to stop. */
-export const STOPPING = "stopping";
-
 /** What every job needs; the CLI and the daemon build it once and pass it in. */
 export interface JobContext {
   db: Db;

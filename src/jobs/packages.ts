@@ -15,9 +15,8 @@ import {
   upsertPackageSnapshot,
 } from "../store/packages.js";
 import { ensureProject } from "../store/repos.js";
-import { recordTarget, type TargetOutcome } from "../store/runs.js";
+import { STOPPING, recordTarget, type TargetOutcome } from "../store/runs.js";
 import { addDays, dayOf, minDay, type Day } from "../util/time.js";
-import { STOPPING } from "./context.js";
 
 export interface PackagesDeps {
   db: Db;

@@ -2,10 +2,10 @@ import { AuthError, UnavailableError, errorMessage } from "../errors.js";
 import type { Usage } from "../github/accounting.js";
 import { saveRateBudgets } from "../store/rate-limits.js";
 import { type RepoRow, setRepoStatus } from "../store/repos.js";
-import { type RunKind, type RunStatus, type TargetResult, finishRun, recordTarget, startRun } from "../store/runs.js";
+import { type RunKind, type RunStatus, STOPPING, type TargetResult, finishRun, recordTarget, startRun } from "../store/runs.js";
 import { forEachLimit } from "../util/pool.js";
 import type { JobContext } from "./context.js";
-import { STOPPING, packageDeps } from "./context.js";
+import { packageDeps } from "./context.js";
 import { type PackageResult, type PackagesOptions, collectPackages } from "./packages.js";
 
 /** What a collect or a backfill reports: its run, how it ended, and each target's outcome. */

@@ -2,7 +2,7 @@ import { UnavailableError } from "../errors.js";
 import type { GitHubClient, ListPage } from "../github/client.js";
 import { CommitItem, IssueItem, ReleaseItem } from "../github/schemas.js";
 import { latestCommitDate, latestIssueUpdate, upsertCommits, upsertIssues, upsertReleases } from "../store/facts.js";
-import type { Db } from "../store/open.js";
+import { type Db, inTransaction } from "../store/open.js";
 import type { RepoRow } from "../store/repos.js";
 import { type Cursor, type Stream, completeSync, getSync, saveCursor, saveFirstPage } from "../store/sync.js";
 import { BEGINNING, type Day, toIso } from "../util/time.js";
@@ -108,11 +108,11 @@ export async function crawlIssues(ctx: StreamContext, repo: RepoRow, plan: Crawl
     // A full page of items sharing one updated_at cannot move `since` forward: go to the next page instead.
     const samePoint = lastUpdated === cursor.since;
     const nextCursor: Cursor = { ...cursor, since: lastUpdated, page: samePoint ? (cursor.page ?? 1) + 1 : 1, perPage };
-    ctx.db.transaction(() => {
+    inTransaction(ctx.db, () => {
       upsertIssues(ctx.db, repo.id, page.items);
       saveFirstPage(ctx.db, page, ctx.now);
       saveCursor(ctx.db, repo.id, "issues", nextCursor, ctx.now);
-    }).immediate();
+    });
     count += page.items.length;
     ctx.onPage?.("issues", page.items.length);
     if (page.next === null) break;
@@ -155,12 +155,12 @@ async function followLinks<T>(
   const saved: Cursor = { ...cursor };
   for await (const page of ctx.github.list(repo.full_name, cursor.next, schema)) {
     if (page.notModified) break;
-    ctx.db.transaction(() => {
+    inTransaction(ctx.db, () => {
       write(page.items, saved);
       saveFirstPage(ctx.db, page, ctx.now);
       saved.next = page.next;
       saveCursor(ctx.db, repo.id, stream, saved, ctx.now);
-    }).immediate();
+    });
     count += page.items.length;
     ctx.onPage?.(stream, page.items.length);
   }

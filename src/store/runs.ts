@@ -7,6 +7,9 @@ export type RunKind = "collect" | "backfill" | "score";
 export type RunStatus = "running" | "ok" | "partial" | "failed" | "interrupted";
 export type TargetOutcome = "ok" | "failed" | "gone" | "blocked" | "empty" | "skipped";
 
+/** The reason recorded for a target never started because its run was told to stop. */
+export const STOPPING = "stopping";
+
 export interface TargetResult {
   /** `owner/repo` for a repository, `registry:name` for a package. */
   target: string;
