@@ -3,7 +3,7 @@ import { missedSlot } from "../../src/coordination/catch-up.js";
 import { CronSchedule } from "../../src/coordination/schedule.js";
 import type { Db } from "../../src/store/open.js";
 import { lastSuccessfulCollect } from "../../src/store/runs.js";
-import { insertRun, tempDb } from "./helpers.js";
+import { insertRun, tempDb } from "../daemon/helpers.js";
 
 const daily = new CronSchedule("0 3 * * *", "UTC");
 const NOW = new Date("2026-01-10T04:00:00Z");

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { LeaseHeldError, withWriterLease } from "../../src/coordination/lease.js";
 import { type ProcessIdentity, acquireLease, leaseHolder, releaseLease, renewLease } from "../../src/store/leases.js";
 import type { Db } from "../../src/store/open.js";
-import { tempDb } from "./helpers.js";
+import { tempDb } from "../daemon/helpers.js";
 
 const T0 = new Date("2026-01-10T12:00:00Z");
 const later = (ms: number) => new Date(T0.getTime() + ms);
