@@ -4,8 +4,7 @@ import { saveRateBudgets } from "../store/rate-limits.js";
 import { type RepoRow, setRepoStatus } from "../store/repos.js";
 import { type RunKind, type RunStatus, STOPPING, type TargetResult, finishRun, recordTarget, startRun } from "../store/runs.js";
 import { forEachLimit } from "../util/pool.js";
-import type { JobContext } from "./context.js";
-import { packageDeps } from "./context.js";
+import { type JobContext, packageDeps } from "./context.js";
 import { type PackageResult, type PackagesOptions, collectPackages } from "./packages.js";
 
 /** What a collect or a backfill reports: its run, how it ended, and each target's outcome. */
@@ -87,7 +86,7 @@ export async function runTargets(ctx: JobContext, plan: RunPlan): Promise<RunSum
 }
 
 /** How one target's work ended, for run_targets: ok, gone/blocked (kept, not retried), or failed. */
-export function outcomeOf(target: string, tracked: { value: unknown; usage: Usage } | { error: unknown; usage: Usage }): TargetResult {
+function outcomeOf(target: string, tracked: { value: unknown; usage: Usage } | { error: unknown; usage: Usage }): TargetResult {
   const { requests, points } = tracked.usage;
   if (!("error" in tracked)) return { target, outcome: "ok", requests, points };
   const error = tracked.error;

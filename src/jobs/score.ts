@@ -66,7 +66,7 @@ export function score(ctx: ScoreContext, options: { projects?: string[] } = {}):
 }
 
 /** The evaluator's view of a project's stored series. */
-export function projectData(name: string, series: ProjectSeries): ProjectData {
+function projectData(name: string, series: ProjectSeries): ProjectData {
   const repos = series.repos.map(({ repo, sync, snapshots, starsAdded }): RepoData => {
     const streams: RepoData["streams"] = {
       commits: { from: null, to: null },
