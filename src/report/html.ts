@@ -71,7 +71,7 @@ export function renderReport(data: ReportData): string {
 <h2>Score f over time</h2>
 <div class="chart"><canvas id="f"></canvas></div>
 <div id="parts"></div>
-${INSIGHTS_HTML}
+${data.insights ? INSIGHTS_HTML : ""}
 <script>${chartJs}</script>
 <script>
 const data = ${safeJson(data)};
@@ -106,6 +106,7 @@ data.series.forEach((s, i) => {
   });
 });
 ${INSIGHTS_SCRIPT}
+if (compareChart) new Chart(document.getElementById("compare"), compareChart);
 </script>
 </body>
 </html>

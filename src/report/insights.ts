@@ -21,8 +21,8 @@ export interface ReportMoved {
   movers: { input: string; name: string; change: number }[];
 }
 
-/** The report's markup for the group view; filled by INSIGHTS_SCRIPT. */
-export const INSIGHTS_HTML = `<div id="insights" hidden>
+/** The report's markup for the group view (only when the data has it); filled by INSIGHTS_SCRIPT. */
+export const INSIGHTS_HTML = `<div id="insights">
 <h2>Ranking</h2>
 <p class="meta" id="ranking-day"></p>
 <table id="ranking"><thead><tr><th>project</th><th>rank</th><th>f</th><th>share of f</th><th>share of N</th><th>share of U</th><th>7 days</th><th>30 days</th><th>90 days</th></tr></thead><tbody></tbody></table>
@@ -33,14 +33,16 @@ export const INSIGHTS_HTML = `<div id="insights" hidden>
 </div>`;
 
 /**
- * Runs inside the report's script, after `data`, `colors`, `common`, `num`, `pct` and `esc`.
+ * Runs inside the report's script, after `data`, `colors`, `common`, `num`, `pct` and `esc`; it
+ * fills the tables and leaves `compareChart`, the comparison chart's config, for html.ts to draw.
  * Events are drawn by a small inline Chart.js plugin as labelled vertical lines; it records on
  * the canvas how many it drew (data-event-lines).
  */
 export const INSIGHTS_SCRIPT = `
 const insights = data.insights;
+// The comparison chart's config: html.ts creates it with the other charts.
+let compareChart = null;
 if (insights) {
-  document.getElementById("insights").hidden = false;
   const projectColor = (p) => colors[Math.max(0, data.series.findIndex((s) => s.project === p)) % colors.length];
   const growth = (x) => x === null ? "–" : (x >= 0 ? "+" : "") + pct(x);
   const ranking = document.querySelector("#ranking tbody");
@@ -79,12 +81,12 @@ if (insights) {
   const cmp = insights.comparison;
   const events = insights.events.map((e) => ({ ...e, color: projectColor(e.project) }));
   if (cmp) {
-    new Chart(document.getElementById("compare"), {
+    compareChart = {
       type: "line",
       data: { labels: cmp.days, datasets: cmp.series.map((s) => ({ label: s.project, data: s.values, borderColor: projectColor(s.project), borderWidth: 2 })) },
       options: { ...common, plugins: { title: { display: true, text: "f as 100 × f(day) / f(" + cmp.indexDay + "), dashed lines: events" }, eventLines: { events } } },
       plugins: [eventLines],
-    });
+    };
   } else {
     document.getElementById("compare").parentElement.outerHTML = '<p class="meta">No day on which every project has a known, positive f: nothing to index to.</p>';
   }

@@ -61,3 +61,10 @@ describe("the report's group view", () => {
     expect(html).not.toContain("<img src=x");
   });
 });
+
+describe("a report without the group view", () => {
+  it("has no comparison canvas left undrawn", () => {
+    const html = renderReport(reportData(db, config.models[0]!, { projects, now: NOW }));
+    expect(html).not.toContain('id="compare"');
+  });
+});
