@@ -19,7 +19,7 @@ interface CompareOptions {
 export function registerCompare(program: Command): void {
   program
     .command("compare")
-    .description("rank a group of projects per day: share of the group's f, N and U, growth, and who overtook whom")
+    .description("rank a group of projects per day (equal scores share the better rank: 1, 2, 2, 4): share of the group's f, N and U, growth, and who overtook whom")
     .option("-p, --project <name...>", "the group (default: every project)")
     .option("-m, --model <name>", "the model (default: the default model)")
     .option("--from <day>", "first day (default: 29 days before --to)")
