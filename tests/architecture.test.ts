@@ -17,7 +17,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   model: ["util", "config"],
   store: ["errors", "util", "config", "github", "registries"],
   coordination: ["errors", "util", "store"],
-  report: ["util"],
+  report: ["util", "model"],
   jobs: ["errors", "util", "config", "github", "registries", "model", "store", "coordination", "report"],
   daemon: ["errors", "util", "store", "coordination", "jobs"],
   cli: ["errors", "util", "config", "github", "registries", "store", "coordination", "report", "jobs", "daemon"],

@@ -7,7 +7,9 @@ import { AuthError, ConfigError, FatalError, errorMessage } from "../errors.js";
 import { redact } from "../util/secrets.js";
 import { registerBackfill } from "./commands/backfill.js";
 import { registerCollect } from "./commands/collect.js";
+import { registerCompare } from "./commands/compare.js";
 import { registerDaemon } from "./commands/daemon.js";
+import { registerExplain } from "./commands/explain.js";
 import { registerInit } from "./commands/init.js";
 import { registerReport } from "./commands/report.js";
 import { registerScore } from "./commands/score.js";
@@ -29,6 +31,8 @@ registerCollect(program);
 registerBackfill(program);
 registerScore(program);
 registerReport(program);
+registerExplain(program);
+registerCompare(program);
 registerDaemon(program);
 registerStatus(program);
 

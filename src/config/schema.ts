@@ -3,6 +3,7 @@ import { z } from "zod";
 import { repoNameProblem } from "../github/names.js";
 import { registriesConfigSchema } from "../registries/config.js";
 import { packageNameProblem, registryIds } from "../registries/index.js";
+import { isDay } from "../util/time.js";
 
 const eventWeights = z
   .strictObject({
@@ -48,10 +49,17 @@ const packageSchema = z.strictObject({
   name: z.string().min(1),
 });
 
+/** A dated decision on the project's timeline (a licence change, a release of weights, an SDK). */
+const eventSchema = z.strictObject({
+  day: z.string().refine(isDay, { message: "must be a day YYYY-MM-DD" }).describe("the UTC day the decision took effect"),
+  label: z.string().trim().min(1, "must not be empty").max(200).describe("what was decided; `explain --event` finds it by this label"),
+});
+
 const projectSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/, "use letters, digits, spaces, '.', '-' and '_'"),
   repos: z.array(z.string()).default([]).describe("GitHub repositories, as owner/repo"),
   packages: z.array(packageSchema).default([]).describe("registry packages whose downloads count as users"),
+  events: z.array(eventSchema).default([]).describe("dated decisions, drawn on the report and compared by `explain --event`"),
 });
 
 const githubSchema = z
@@ -109,6 +117,11 @@ export const configSchema = z
           ctx.addIssue({ code: "custom", path: ["projects", i, "packages", j], message: `duplicate package "${key}"` });
         }
         packages.add(key);
+      });
+      const labels = new Set<string>();
+      project.events.forEach((event, j) => {
+        if (labels.has(event.label)) ctx.addIssue({ code: "custom", path: ["projects", i, "events", j, "label"], message: `duplicate event label "${event.label}"` });
+        labels.add(event.label);
       });
       if (project.repos.length === 0 && project.packages.length === 0) {
         ctx.addIssue({ code: "custom", path: ["projects", i], message: "a project needs at least one repo or package" });

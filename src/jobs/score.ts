@@ -45,7 +45,7 @@ export function score(ctx: ScoreContext, options: { projects?: string[] } = {}):
   // A model whose parameters changed lost all its rows: every project is scored again then.
   const projects = rescored.length > 0 || !options.projects ? config.projects.map((p) => p.name) : options.projects;
   for (const name of projects) {
-    const data = projectData(name, loadProjectSeries(db, name, config.bots));
+    const data = loadProjectData(db, config, name);
     const projectId = projectIdOf(db, name);
     if (data.firstDay === null) {
       pruneScores(db, projectId, null);
@@ -66,6 +66,10 @@ export function score(ctx: ScoreContext, options: { projects?: string[] } = {}):
 }
 
 /** The evaluator's view of a project's stored series. */
+export function loadProjectData(db: Db, config: Config, name: string): ProjectData {
+  return projectData(name, loadProjectSeries(db, name, config.bots));
+}
+
 function projectData(name: string, series: ProjectSeries): ProjectData {
   const repos = series.repos.map(({ repo, sync, snapshots, starsAdded }): RepoData => {
     const streams: RepoData["streams"] = {
@@ -93,7 +97,7 @@ function projectData(name: string, series: ProjectSeries): ProjectData {
 }
 
 /** U's downloads part: the 30-day downloads of each of the project's packages on each of `days`. */
-function projectDownloads(db: Db, projectName: string, days: Day[]): PackageDownloads[] {
+export function projectDownloads(db: Db, projectName: string, days: Day[]): PackageDownloads[] {
   const packages = listProjectPackages(db, projectName);
   const series = loadDownloads30(db, packages.map((p) => p.id), days);
   return packages.map((p) => ({

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../util/paths.js";
+import { INSIGHTS_HTML, INSIGHTS_SCRIPT, type ReportInsights } from "./insights.js";
 
 /** One project's series for the report; null where a value is unknown (shown as a gap). */
 export interface ReportSeries {
@@ -36,6 +37,7 @@ export interface ReportData {
   model: { name: string; description?: string; params: Record<string, unknown> };
   latest: ReportLatest[];
   series: ReportSeries[];
+  insights?: ReportInsights;
 }
 
 /**
@@ -69,6 +71,7 @@ export function renderReport(data: ReportData): string {
 <h2>Score f over time</h2>
 <div class="chart"><canvas id="f"></canvas></div>
 <div id="parts"></div>
+${data.insights ? INSIGHTS_HTML : ""}
 <script>${chartJs}</script>
 <script>
 const data = ${safeJson(data)};
@@ -102,6 +105,8 @@ data.series.forEach((s, i) => {
     options: { ...common, scales: { y: { stacked: true } }, plugins: { title: { display: true, text: "stacked parts of f" } } },
   });
 });
+${INSIGHTS_SCRIPT}
+if (compareChart) new Chart(document.getElementById("compare"), compareChart);
 </script>
 </body>
 </html>

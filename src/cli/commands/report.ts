@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import type { Command } from "commander";
 import { ConfigError } from "../../errors.js";
 import { reportData } from "../../jobs/report.js";
+import { reportInsights } from "../../jobs/report-insights.js";
 import { score } from "../../jobs/score.js";
 import { renderReport } from "../../report/html.js";
 import { isDay } from "../../util/time.js";
@@ -16,9 +17,11 @@ export function registerReport(program: Command): void {
     .option("-m, --model <name>", "the model to show (default: the default model)")
     .option("-p, --project <name...>", "only these projects")
     .option("--from <day>", "first day shown (YYYY-MM-DD)")
+    .option("--index-day <day>", "the day the comparison chart sets every project's f to 100 (default: the first day all are known)")
     .option("--no-compute", "use the stored scores without evaluating again")
-    .action((opts: { out: string; model?: string; project?: string[]; from?: string; compute: boolean }) => {
+    .action((opts: { out: string; model?: string; project?: string[]; from?: string; indexDay?: string; compute: boolean }) => {
       if (opts.from !== undefined && !isDay(opts.from)) throw new ConfigError([`--from: must be a day YYYY-MM-DD, got ${JSON.stringify(opts.from)}`]);
+      if (opts.indexDay !== undefined && !isDay(opts.indexDay)) throw new ConfigError([`--index-day: must be a day YYYY-MM-DD, got ${JSON.stringify(opts.indexDay)}`]);
       const rt = openRuntime(program.opts<GlobalOptions>(), opts.project);
       try {
         const modelName = opts.model ?? rt.config.defaultModel ?? rt.config.models[0]!.name;
@@ -26,7 +29,9 @@ export function registerReport(program: Command): void {
         if (!model) throw new ConfigError([`--model: no such name "${modelName}" in the config`]);
         const projects = rt.projects ?? rt.config.projects.map((p) => p.name);
         if (opts.compute) score(rt, { projects });
-        const html = renderReport(reportData(rt.db, model, { projects, ...(opts.from ? { from: opts.from } : {}), now: rt.clock() }));
+        const range = { projects, ...(opts.from ? { from: opts.from } : {}) };
+        const insights = reportInsights(rt, model, { ...range, ...(opts.indexDay ? { indexDay: opts.indexDay } : {}) });
+        const html = renderReport({ ...reportData(rt.db, model, { ...range, now: rt.clock() }), insights });
         mkdirSync(dirname(opts.out), { recursive: true });
         writeFileSync(opts.out, html);
         process.stdout.write(`wrote ${opts.out} (${Math.round(html.length / 1024)} KiB)\n`);
