@@ -1,6 +1,7 @@
 import cron from "node-cron";
 import { z } from "zod";
-import { repoNameProblem } from "../github/names.js";
+import { ownerNameProblem, repoNameProblem } from "../github/names.js";
+import { ownerSchema, ownerSpecs, wildcardOwner } from "./portfolio.js";
 import { registriesConfigSchema } from "../registries/config.js";
 import { packageNameProblem, registryIds } from "../registries/index.js";
 import { isDay } from "../util/time.js";
@@ -57,7 +58,8 @@ const eventSchema = z.strictObject({
 
 const projectSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/, "use letters, digits, spaces, '.', '-' and '_'"),
-  repos: z.array(z.string()).default([]).describe("GitHub repositories, as owner/repo"),
+  repos: z.array(z.string()).default([]).describe("GitHub repositories, as owner/repo; owner/* for every public one of an owner"),
+  owners: z.array(ownerSchema).default([]).describe("GitHub owners tracked as a whole, with options (see README: Portfolios)"),
   packages: z.array(packageSchema).default([]).describe("registry packages whose downloads count as users"),
   events: z.array(eventSchema).default([]).describe("dated decisions, drawn on the report and compared by `explain --event`"),
 });
@@ -101,7 +103,8 @@ export const configSchema = z
       seen.add(project.name.toLowerCase());
       const repos = new Set<string>();
       project.repos.forEach((repo, j) => {
-        const problem = repoNameProblem(repo);
+        const owner = wildcardOwner(repo);
+        const problem = owner !== null ? ownerNameProblem(owner) : repoNameProblem(repo);
         if (problem) ctx.addIssue({ code: "custom", path: ["projects", i, "repos", j], message: problem });
         else if (repos.has(repo.toLowerCase())) {
           ctx.addIssue({ code: "custom", path: ["projects", i, "repos", j], message: `duplicate repository "${repo}"` });
@@ -123,7 +126,15 @@ export const configSchema = z
         if (labels.has(event.label)) ctx.addIssue({ code: "custom", path: ["projects", i, "events", j, "label"], message: `duplicate event label "${event.label}"` });
         labels.add(event.label);
       });
-      if (project.repos.length === 0 && project.packages.length === 0) {
+      const owners = new Set<string>();
+      ownerSpecs(project).forEach((spec, k) => {
+        const path = k < project.owners.length ? ["projects", i, "owners", k] : ["projects", i, "repos"];
+        const problem = ownerNameProblem(spec.name);
+        if (problem && k < project.owners.length) ctx.addIssue({ code: "custom", path, message: problem });
+        else if (owners.has(spec.name.toLowerCase())) ctx.addIssue({ code: "custom", path, message: `owner "${spec.name}" is given twice` });
+        owners.add(spec.name.toLowerCase());
+      });
+      if (project.repos.length === 0 && project.packages.length === 0 && project.owners.length === 0) {
         ctx.addIssue({ code: "custom", path: ["projects", i], message: "a project needs at least one repo or package" });
       }
     });

@@ -22,3 +22,8 @@ export function repoNameProblem(fullName: string): string | null {
   }
   return null;
 }
+
+/** Returns the problem with an owner (organisation or user) name, or null when GitHub would accept it. */
+export function ownerNameProblem(owner: string): string | null {
+  return OWNER_RE.test(owner) ? null : `owner ${JSON.stringify(owner)} is not a valid GitHub owner name`;
+}

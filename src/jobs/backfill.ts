@@ -52,7 +52,7 @@ export async function backfill(ctx: JobContext, options: BackfillOptions = {}): 
   });
 }
 
-async function backfillRepo(ctx: JobContext, repo: RepoRow, now: Date, only: Set<BackfillStream>, options: BackfillOptions): Promise<void> {
+export async function backfillRepo(ctx: JobContext, repo: RepoRow, now: Date, only: Set<BackfillStream>, options: BackfillOptions): Promise<void> {
   const { db, github } = ctx;
   if (repo.created_at === null || repo.default_branch === null) {
     repo = identify(ctx, repo, restIdentity(await github.getRepo(repo.full_name)), now);

@@ -1,11 +1,14 @@
 import { selectProjects } from "../config/projects.js";
 import { AuthError, UnavailableError, errorMessage } from "../errors.js";
 import type { SnapshotResult } from "../github/client.js";
-import { type RepoRow, reposOf, setReleaseDownloads, setSnapshotReleaseCount, syncProjects, upsertRepoSnapshot } from "../store/repos.js";
+import { backfillDone, departedSince, pendingBackfill, settleDepartures } from "../store/membership.js";
+import { type RepoRow, repoById, reposOf, setReleaseDownloads, setSnapshotReleaseCount, syncProjects, upsertRepoSnapshot } from "../store/repos.js";
 import { completeSync, getSync } from "../store/sync.js";
 import { BEGINNING, addDays, dayOf } from "../util/time.js";
 import { type JobContext, maxWindow } from "./context.js";
+import { backfillRepo } from "./backfill.js";
 import { identify, restIdentity } from "./identify.js";
+import { discoverOwners } from "./portfolio.js";
 import { type RunSummary, runTargets } from "./run.js";
 import { type StreamContext, commitsSince, crawlCommits, crawlIssues, crawlReleases, issuesSince } from "./streams.js";
 
@@ -26,12 +29,20 @@ export interface CollectSummary extends RunSummary {
  */
 export async function collect(ctx: JobContext, options: CollectOptions = {}): Promise<CollectSummary> {
   const { db, config, github, log } = ctx;
-  const projects = selectProjects(config, options.projects).map((p) => p.name);
+  const selected = selectProjects(config, options.projects);
+  const projects = selected.map((p) => p.name);
   const now = ctx.clock();
   const day = dayOf(now);
   syncProjects(db, config, now);
-  const repos = reposOf(db, projects);
-  log.info(`collect: ${repos.length} repositories, day ${day}`);
+  // Owners tracked as a whole are listed first: what joined is collected (and its history read
+  // once), and what left is collected one last time, so its last days are complete.
+  const listings = await discoverOwners(ctx, selected, now);
+  if (listings.length > 0) syncProjects(db, config, now);
+  const members = reposOf(db, projects);
+  const memberIds = new Set(members.map((r) => r.id));
+  const departed = departedSince(db, now).filter((id) => !memberIds.has(id)).map((id) => repoById(db, id));
+  const repos = [...members, ...departed];
+  log.info(`collect: ${members.length} repositories${departed.length > 0 ? ` and ${departed.length} that left` : ""}, day ${day}`);
 
   const snapshots = new Map<number, SnapshotResult>();
   const summary = await runTargets(ctx, {
@@ -48,7 +59,9 @@ export async function collect(ctx: JobContext, options: CollectOptions = {}): Pr
     concurrency: config.github.concurrency,
     repoWork: (repo) => collectRepo(ctx, repo, snapshots.get(repo.id), now),
     packages: { mode: "collect", projects },
+    done: listings,
   });
+  settleDepartures(db, now);
   return { ...summary, day };
 }
 
@@ -96,6 +109,16 @@ async function collectRepo(ctx: JobContext, repo: RepoRow, snapshot: SnapshotRes
       releases: null,
       releaseDownloads: null,
     });
+  }
+
+  // A repository that joined a project after it was first listed has its whole history read
+  // once, so the project's series goes on whole from the day it joined.
+  if (pendingBackfill(db, repo.id)) {
+    await backfillRepo(ctx, repo, now, new Set(["commits", "issues", "releases", "stars"]), {});
+    backfillDone(db, repo.id);
+    if (!snapshot) setSnapshotReleaseCount(db, repo.id, day);
+    setReleaseDownloads(db, repo.id, day);
+    return;
   }
 
   const firstDay = addDays(day, -(maxWindow(ctx.config) - 1));

@@ -30,6 +30,8 @@ export interface RunPlan {
   /** The registry packages to collect after the repos; null for none. */
   packages: Omit<PackagesOptions, "runId"> | null;
   onPackage?: (result: PackageResult) => void;
+  /** Work done before the run was recorded (owner listings), recorded first with its requests. */
+  done?: readonly TargetResult[];
 }
 
 /**
@@ -50,6 +52,8 @@ export async function runTargets(ctx: JobContext, plan: RunPlan): Promise<RunSum
     recordTarget(db, runId, result);
     targets.push(result);
   };
+  for (const result of plan.done ?? []) record(result);
+  const earlier = (plan.done ?? []).reduce((sum, t) => ({ requests: sum.requests + (t.requests ?? 0), points: sum.points + (t.points ?? 0) }), { requests: 0, points: 0 });
 
   await forEachLimit(plan.repos, plan.concurrency, async (repo) => {
     if (fatal !== null || ctx.signal?.aborted) {
@@ -79,8 +83,8 @@ export async function runTargets(ctx: JobContext, plan: RunPlan): Promise<RunSum
   const stoppedEarly = targets.some((t) => t.outcome === "skipped" && t.error === STOPPING);
   const status = runStatus(targets, { fatal: fatal !== null, stoppedEarly });
   saveRateBudgets(db, [...github.accounting.budgets.values()]);
-  const requests = github.accounting.total.requests - before.requests + registryRequests;
-  const points = github.accounting.total.points - before.points;
+  const requests = github.accounting.total.requests - before.requests + registryRequests + earlier.requests;
+  const points = github.accounting.total.points - before.points + earlier.points;
   finishRun(db, runId, { status, requests, points, ...(fatal !== null ? { error: fatal } : {}), now: ctx.clock() });
   return { runId, status, targets, requests, points };
 }

@@ -71,7 +71,7 @@ export function loadProjectData(db: Db, config: Config, name: string): ProjectDa
 }
 
 function projectData(name: string, series: ProjectSeries): ProjectData {
-  const repos = series.repos.map(({ repo, sync, snapshots, starsAdded }): RepoData => {
+  const repos = series.repos.map(({ repo, sync, snapshots, starsAdded, member, events, contributorDays }): RepoData => {
     const streams: RepoData["streams"] = {
       commits: { from: null, to: null },
       issues: { from: null, to: null },
@@ -90,6 +90,9 @@ function projectData(name: string, series: ProjectSeries): ProjectData {
       snapshots: new Map(snapshots),
       firstSnapshot: snapshots[0]?.[0] ?? null,
       starsAdded,
+      member,
+      events: new Map(events.map(({ day, ...counts }) => [day, counts])),
+      contributorDays,
     };
   });
   const events = new Map<Day, EventCounts>(series.events.map(({ day, ...counts }) => [day, counts]));

@@ -25,6 +25,20 @@ export interface RepoData {
   firstSnapshot: Day | null;
   /** Retained stars given on each day (backfilled star history). */
   starsAdded: [Day, number][];
+  /**
+   * The days the repo belongs to the project (absent: every day). On other days nothing of it
+   * counts, and its coverage is not asked for.
+   */
+  member?: MemberInterval[];
+  /** The repo's own events and contributors: needed when membership changes within the days scored. */
+  events?: Map<Day, EventCounts>;
+  contributorDays?: Map<string, Day[]>;
+}
+
+/** A member's days: from <= day < to (to null: still a member). */
+export interface MemberInterval {
+  from: Day;
+  to: Day | null;
 }
 
 export interface ProjectData {
@@ -40,24 +54,105 @@ export interface ProjectData {
 export interface PackageDownloads {
   label: string;
   values: (number | null)[];
+  /** The days the package belongs to the project (absent: every day). */
+  member?: MemberInterval[];
 }
 
-/** The first day anything is known of the project: its first event, snapshot or retained star. */
+/**
+ * The first day anything is known of the project: its first event, snapshot or retained star,
+ * of a repo that belonged to it then (a repo that joined late counts from the day it joined).
+ */
 export function firstDayOf(repos: readonly RepoData[], events: ReadonlyMap<Day, EventCounts>): Day | null {
   const firsts: Day[] = [];
-  const firstEvent = [...events.keys()].sort()[0];
-  if (firstEvent) firsts.push(firstEvent);
+  const perRepo = repos.length > 0 && repos.every((r) => r.events);
+  if (!perRepo) {
+    const firstEvent = [...events.keys()].sort()[0];
+    if (firstEvent) firsts.push(firstEvent);
+  }
   for (const r of repos) {
-    if (r.firstSnapshot) firsts.push(r.firstSnapshot);
+    const own: Day[] = [];
+    if (perRepo) {
+      const firstEvent = [...r.events!.keys()].sort()[0];
+      if (firstEvent) own.push(firstEvent);
+    }
+    if (r.firstSnapshot) own.push(r.firstSnapshot);
     const firstStar = r.starsAdded.find(([, n]) => n > 0);
-    if (firstStar) firsts.push(firstStar[0]);
+    if (firstStar) own.push(firstStar[0]);
+    own.sort();
+    let first = own[0];
+    if (first === undefined) continue;
+    const joined = r.member?.map((iv) => iv.from).sort()[0];
+    if (r.member && joined === undefined) continue;
+    if (joined !== undefined && joined > first) first = joined;
+    firsts.push(first);
   }
   firsts.sort();
   return firsts[0] ?? null;
 }
 
-/** Scores every day from `from` to `to` (inclusive) for one model. */
+/**
+ * Scores every day from `from` to `to` (inclusive) for one model. A, N and U of a day count only
+ * the repos and packages that belong to the project that day: the days are cut where membership
+ * changes, and each stretch is scored over its own members (contributors deduplicated across them).
+ */
 export function evaluate(data: ProjectData, model: ModelConfig, from: Day, to: Day, downloads: readonly PackageDownloads[] = []): Score[] {
+  const cuts = new Set<Day>();
+  for (const m of [...data.repos.map((r) => r.member), ...downloads.map((p) => p.member)]) {
+    for (const iv of m ?? []) {
+      for (const edge of [iv.from, iv.to]) if (edge !== null && edge > from && edge <= to) cuts.add(edge);
+    }
+  }
+  const starts = [from, ...[...cuts].sort()];
+  const everyDay = dayRange(from, to);
+  const scores: Score[] = [];
+  starts.forEach((start, k) => {
+    const end = k + 1 < starts.length ? addDays(starts[k + 1]!, -1) : to;
+    const repos = data.repos.filter((r) => isMember(r.member, start));
+    const whole = repos.length === data.repos.length;
+    const part: ProjectData = whole
+      ? data
+      : { name: data.name, repos, events: mergeEvents(repos), contributorDays: mergeContributors(repos), firstDay: data.firstDay };
+    const offset = everyDay.indexOf(start);
+    const length = dayRange(start, end).length;
+    const packages = downloads
+      .filter((p) => isMember(p.member, start))
+      .map((p) => ({ label: p.label, values: p.values.slice(offset, offset + length) }));
+    scores.push(...evaluateSpan(part, model, start, end, packages));
+  });
+  return scores;
+}
+
+export function isMember(member: readonly MemberInterval[] | undefined, day: Day): boolean {
+  return !member || member.some((iv) => iv.from <= day && (iv.to === null || day < iv.to));
+}
+
+function mergeEvents(repos: readonly RepoData[]): Map<Day, EventCounts> {
+  const out = new Map<Day, EventCounts>();
+  for (const r of repos) {
+    if (!r.events) throw new Error(`evaluate: the events of ${r.name} are needed when membership changes`);
+    for (const [day, c] of r.events) {
+      const sum = out.get(day);
+      if (!sum) out.set(day, { ...c });
+      else for (const kind of Object.keys(c) as (keyof EventCounts)[]) sum[kind] += c[kind];
+    }
+  }
+  return out;
+}
+
+function mergeContributors(repos: readonly RepoData[]): Map<string, Day[]> {
+  const sets = new Map<string, Set<Day>>();
+  for (const r of repos) {
+    if (!r.contributorDays) throw new Error(`evaluate: the contributors of ${r.name} are needed when membership changes`);
+    for (const [who, days] of r.contributorDays) {
+      const set = sets.get(who) ?? new Set<Day>();
+      for (const d of days) set.add(d);
+      sets.set(who, set);
+    }
+  }
+  return new Map([...sets].map(([who, days]) => [who, [...days].sort()]));
+}
+
+function evaluateSpan(data: ProjectData, model: ModelConfig, from: Day, to: Day, downloads: readonly PackageDownloads[]): Score[] {
   const days = dayRange(from, to);
   const W = model.window;
   // Weighted events per day from W-1 days before `from`, so the first window is whole.

@@ -1,4 +1,6 @@
+import { explicitRepos, ownerSpecs, ownerWants } from "../config/portfolio.js";
 import type { Config } from "../config/schema.js";
+import { type WantedRepo, noteSource, ownerRepos, ownerState, syncRepoMembers } from "./membership.js";
 import { toIso } from "../util/time.js";
 import type { Db } from "./open.js";
 
@@ -14,26 +16,36 @@ export interface RepoRow {
   first_seen_at: string;
 }
 
-/** Makes projects, repos and their membership match the config; history is never deleted. */
+/**
+ * Makes projects and their membership match the config and the stored owner listings; history
+ * is never deleted (a repo that leaves keeps its interval, see store/membership.ts).
+ */
 export function syncProjects(db: Db, config: Config, now: Date): void {
   const upsertProject = db.prepare("INSERT INTO projects (name) VALUES (?) ON CONFLICT (name) DO NOTHING");
   const projectId = db.prepare("SELECT id FROM projects WHERE name = ?").pluck();
-  const link = db.prepare("INSERT OR IGNORE INTO project_repos (project_id, repo_id) VALUES (?, ?)");
-  const members = db.prepare("SELECT repo_id FROM project_repos WHERE project_id = ?").pluck();
-  const unlink = db.prepare("DELETE FROM project_repos WHERE project_id = ? AND repo_id = ?");
   db.transaction(() => {
     for (const project of config.projects) {
       upsertProject.run(project.name);
       const pid = projectId.get(project.name) as number;
-      const wanted = new Set<number>();
-      for (const name of project.repos) {
-        const repo = ensureRepo(db, name, now);
-        wanted.add(repo.id);
-        link.run(pid, repo.id);
+      const wanted = new Map<number, WantedRepo>();
+      const leftOut = new Map<number, string>();
+      const explicit = explicitRepos(project);
+      if (explicit.length > 0) {
+        noteSource(db, pid, "config", now);
+        // A configured repository is the project's from the beginning of its history.
+        for (const name of explicit) wanted.set(ensureRepo(db, name, now).id, { via: "config", founding: true });
       }
-      for (const repoId of members.all(pid) as number[]) {
-        if (!wanted.has(repoId)) unlink.run(pid, repoId);
+      for (const spec of ownerSpecs(project)) {
+        if (!ownerState(db, spec.name)) continue; // not listed yet: its members join once it is
+        const source = `owner:${spec.name.toLowerCase()}`;
+        const founding = noteSource(db, pid, source, now);
+        for (const listed of ownerRepos(db, spec.name)) {
+          if (wanted.has(listed.repoId)) continue;
+          if (ownerWants(spec, listed)) wanted.set(listed.repoId, { via: source, founding });
+          else leftOut.set(listed.repoId, `left out by the options of owner ${spec.name}`);
+        }
       }
+      syncRepoMembers(db, pid, wanted, (repoId) => leftOut.get(repoId) ?? "no longer in the config or in its owner's public listing", now);
     }
   }).immediate();
 }

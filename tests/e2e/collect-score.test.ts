@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeGitHub, type FakeRepo, generateRepo, startFakeGitHub } from "../support/fake-github/index.js";
 import { runCli, tempDir, writeConfig } from "../support/cli.js";
+import { ONES, type Weights, expectedA as expectedAIn, expectedN as expectedNOf } from "../support/expected.js";
 
 // A canary token: it must never appear in any output, log or database byte.
 const CANARY = "fake-canary-token-CANARY-0123456789";
@@ -40,44 +41,8 @@ models:
 `;
 }
 
-// ---- The expected values, computed from the fixture data without any oss-pulse code ----
-
-interface Weights { commits: number; issues_opened: number; issues_closed: number; prs_opened: number; prs_merged: number; releases: number }
-const ONES: Weights = { commits: 1, issues_opened: 1, issues_closed: 1, prs_opened: 1, prs_merged: 1, releases: 1 };
-
-function inWindow(iso: string | null, day: string): boolean {
-  if (!iso) return false;
-  const d = iso.slice(0, 10);
-  const start = new Date(Date.parse(`${day}T00:00:00Z`) - (WINDOW - 1) * 86_400_000).toISOString().slice(0, 10);
-  return d >= start && d <= day;
-}
-
-function expectedA(repos: FakeRepo[], day: string, w: Weights): number {
-  let a = 0;
-  for (const r of repos) {
-    a += w.commits * r.commits.filter((c) => inWindow(c.committedAt, day)).length;
-    a += w.issues_opened * r.issues.filter((i) => !i.isPull && inWindow(i.createdAt, day)).length;
-    a += w.issues_closed * r.issues.filter((i) => !i.isPull && inWindow(i.closedAt, day)).length;
-    a += w.prs_opened * r.issues.filter((i) => i.isPull && inWindow(i.createdAt, day)).length;
-    a += w.prs_merged * r.issues.filter((i) => i.isPull && inWindow(i.mergedAt, day)).length;
-    a += w.releases * r.releases.filter((x) => !x.draft && inWindow(x.publishedAt, day)).length;
-  }
-  return a;
-}
-
-function expectedN(repos: FakeRepo[], day: string): number {
-  const people = new Set<string>();
-  for (const r of repos) {
-    for (const c of r.commits) {
-      if (c.committedAt.slice(0, 10) > day) continue;
-      const login = c.authorLogin;
-      const email = c.authorEmail.toLowerCase();
-      const bot = (login ?? "").endsWith("[bot]") || c.authorType === "Bot" || (!login && email.endsWith("[bot]@users.noreply.github.com")) || login === "release-robot";
-      if (!bot) people.add(login ?? email);
-    }
-  }
-  return people.size;
-}
+const expectedA = (repos: FakeRepo[], day: string, w: Weights) => expectedAIn(repos, day, w, WINDOW);
+const expectedN = (repos: FakeRepo[], day: string) => expectedNOf(repos, day, ["release-robot"]);
 
 describe("collect then score, end to end", () => {
   let fake: FakeGitHub;

@@ -75,6 +75,8 @@ export interface FakeRepo {
   /** Real watchers (REST `subscribers_count`, GraphQL `watchers.totalCount`). */
   watchers: number;
   archived?: boolean;
+  /** A fork of another repository (listed by its owner, left out of portfolios by default). */
+  fork?: boolean;
   /** Ascending by (committedAt, sha): appending newer commits keeps the order. */
   commits: FakeCommit[];
   /** Ascending by number, which is also creation order. Issues and pull requests share numbers. */

@@ -83,6 +83,9 @@ export function handleRest(ctx: RestContext, req: RestRequest): ApiResult {
     return repo ? repoRoute(ctx, req, repo, m[2] ?? "") : notFound();
   }
 
+  m = /^\/(orgs|users)\/([^/]+)\/repos$/.exec(path);
+  if (m) return ownerRepos(ctx, req, m[1] === "orgs" ? "org" : "user", decodeURIComponent(m[2] ?? ""));
+
   if (path === "/search/issues") return searchRoute(ctx, req);
   return notFound();
 }
@@ -167,6 +170,26 @@ function starHistory(req: RestRequest, repo: FakeRepo): ApiResult {
     maxPerPage: 30,
     maxPage: 100,
   });
+}
+
+/**
+ * GET /orgs/{org}/repos and GET /users/{username}/repos
+ * (https://docs.github.com/rest/repos/repos#list-organization-repositories,
+ * https://docs.github.com/rest/repos/repos#list-repositories-for-a-user): the owner's public
+ * repositories, 30 a page by default, at most 100. Organisations sort by `created` (newest
+ * first) by default, users by `full_name` (ascending). A user is not an organisation (404 on
+ * /orgs); /users answers for an organisation too. Deleted and private repositories are not listed.
+ */
+function ownerRepos(ctx: RestContext, req: RestRequest, kind: "org" | "user", owner: string): ApiResult {
+  const all = [...ctx.state.repos.values()].filter((r) => !r.renamedTo && r.owner.toLowerCase() === owner.toLowerCase());
+  if (all.length === 0) return notFound();
+  if (kind === "org" && all.some((r) => (r.ownerType ?? "Organization") !== "Organization")) return notFound();
+  const listed = all.filter((r) => !r.unavailable);
+  const sort = req.query.sort ?? (kind === "org" ? "created" : "full_name");
+  const asc = (req.query.direction ?? (sort === "full_name" ? "asc" : "desc")) === "asc";
+  const key = (r: FakeRepo) => (sort === "full_name" ? `${r.owner}/${r.name}`.toLowerCase() : r.createdAt);
+  listed.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.id - b.id) * (asc ? 1 : -1));
+  return paginate(req, listed.length, (i) => repoBody(ctx.urls, listed[i]!, ctx.state.index(listed[i]!).counts));
 }
 
 function searchRoute(ctx: RestContext, req: RestRequest): ApiResult {

@@ -133,7 +133,7 @@ export function repoBody(urls: Urls, repo: FakeRepo, counts: IssueCounts): RepoB
     html_url: `${urls.html}/${full}`,
     url: `${urls.api}/repos/${full}`,
     description: null,
-    fork: false,
+    fork: repo.fork ?? false,
     default_branch: repo.defaultBranch,
     created_at: repo.createdAt,
     updated_at: pushedAt,

@@ -1,0 +1,146 @@
+import Database from "better-sqlite3";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FakeGitHub, type FakeRepo, generateRepo, startFakeGitHub } from "../support/fake-github/index.js";
+import { runCli, tempDir, writeConfig } from "../support/cli.js";
+import { ONES, expectedA, expectedN, retainedStars } from "../support/expected.js";
+
+const TOKEN = "portfolio-test-token";
+const DAY0 = "2026-11-19";
+const DAY1 = "2026-11-20";
+const DAY2 = "2026-11-21";
+const DAY3 = "2026-11-22";
+const WINDOW = 30;
+const FORKS = ["r03", "r07"];
+const ARCHIVED = "r05";
+const REMOVED = "r04";
+const ADDED = "r13";
+
+interface ScoreRow { project: string; model: string; day: string; a: number; n: number; u: number; complete: boolean; missing: string[] }
+
+describe("a portfolio: every public repository of an owner, as it changes", () => {
+  let fake: FakeGitHub;
+  let dbPath: string;
+  let config: string;
+  const env = (day: string) => ({ GITHUB_TOKEN: TOKEN, OSS_PULSE_NOW: `${day}T12:00:00Z` });
+  const repo = (name: string) => fake.state.getRepo(`acme/${name}`)!;
+  const query = <T>(sql: string, ...params: unknown[]): T[] => {
+    const db = new Database(dbPath, { readonly: true });
+    try {
+      return db.prepare(sql).all(...params) as T[];
+    } finally {
+      db.close();
+    }
+  };
+  const cli = async (args: string[], day: string) => {
+    const run = await runCli(["--config", config, ...args], { env: env(day) });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    return run;
+  };
+
+  beforeAll(async () => {
+    const repos: FakeRepo[] = [];
+    for (let i = 1; i <= 12; i++) {
+      const name = `r${String(i).padStart(2, "0")}`;
+      const r = generateRepo({ owner: "acme", name, id: 500 + i, seed: 40 + i, commits: 40, issues: 12, pulls: 10, releases: 2, startDay: "2026-08-01", endDay: DAY1 });
+      r.createdAt = `2026-07-${String(10 + i).padStart(2, "0")}T00:00:00Z`;
+      if (FORKS.includes(name)) r.fork = true;
+      if (name === ARCHIVED) r.archived = true;
+      repos.push(r);
+    }
+    fake = await startFakeGitHub({ repos, tokens: [TOKEN] });
+    const dir = tempDir();
+    dbPath = join(dir, "pulse.db");
+    config = writeConfig(
+      dir,
+      `database: ${dbPath}
+github:
+  apiUrl: ${fake.url}
+  retryBaseMs: 1
+projects:
+  - name: acme
+    repos: [acme/*]
+models:
+  - name: seed
+    window: ${WINDOW}
+`,
+    );
+  });
+
+  afterAll(async () => {
+    await fake?.close();
+  });
+
+  it("lists the owner once and takes every public repository but the forks, archived ones included", async () => {
+    await cli(["collect"], DAY1);
+    await cli(["backfill"], DAY1);
+    const listings = fake.requests.filter((r) => r.path === "/orgs/acme/repos");
+    expect(listings).toHaveLength(1);
+    const members = query<{ name: string; joined_day: string; via: string }>(
+      `SELECT r.full_name AS name, m.joined_day, m.via FROM repo_membership m JOIN repos r ON r.id = m.repo_id ORDER BY name`,
+    );
+    const expected = [...Array(12).keys()].map((i) => `acme/r${String(i + 1).padStart(2, "0")}`).filter((n) => !FORKS.some((f) => n.endsWith(f)));
+    expect(members.map((m) => m.name)).toEqual(expected);
+    expect(members.every((m) => m.joined_day === "0001-01-01" && m.via === "owner:acme")).toBe(true);
+    // A fork is never crawled.
+    expect(fake.requests.some((r) => FORKS.some((f) => r.path.startsWith(`/repos/acme/${f}/`)))).toBe(false);
+  });
+
+  it("takes in a repository that appeared, reading its whole history once, and lets one that disappeared go", async () => {
+    // Transferred in with months of history before the model's window.
+    const added = generateRepo({ owner: "acme", name: ADDED, id: 600, seed: 77, commits: 60, issues: 20, pulls: 10, releases: 3, startDay: "2026-03-01", endDay: DAY1 });
+    fake.state.addRepo(added);
+    repo(REMOVED).unavailable = 404;
+    fake.resetLog();
+    await cli(["collect"], DAY2);
+
+    const rows = query<{ name: string; joined_day: string; left_day: string | null; left_reason: string | null; backfill: string | null }>(
+      `SELECT r.full_name AS name, m.joined_day, m.left_day, m.left_reason, m.backfill FROM repo_membership m JOIN repos r ON r.id = m.repo_id`,
+    );
+    const joined = rows.find((r) => r.name === `acme/${ADDED}`)!;
+    expect(joined).toMatchObject({ joined_day: DAY2, left_day: null, backfill: "done" });
+    const left = rows.find((r) => r.name === `acme/${REMOVED}`)!;
+    // Last read on day 1 at noon: day 1 is not known whole, so it stops counting from day 1.
+    expect(left).toMatchObject({ joined_day: "0001-01-01", left_day: DAY1 });
+    expect(left.left_reason).toMatch(/listing/);
+    expect(rows.filter((r) => r.left_day === null)).toHaveLength(10);
+
+    // The joined repo's whole history, months before the window; the departed repo's kept.
+    const count = (table: string, name: string) =>
+      query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE repo_id = (SELECT id FROM repos WHERE full_name = ?)`, `acme/${name}`)[0]!.n;
+    expect(count("commits", ADDED)).toBe(added.commits.length);
+    expect(count("issues", ADDED)).toBe(added.issues.length);
+    expect(added.commits[0]!.committedAt < "2026-04-01").toBe(true);
+    expect(count("star_history", ADDED)).toBeGreaterThan(0);
+    expect(count("commits", REMOVED)).toBe(repo(REMOVED).commits.length);
+    expect(count("issues", REMOVED)).toBe(repo(REMOVED).issues.length);
+  });
+
+  it("sends the listing conditionally: an unchanged owner costs a 304", async () => {
+    fake.resetLog();
+    await cli(["collect"], DAY3);
+    const listing = fake.requests.filter((r) => r.path === "/orgs/acme/repos");
+    expect(listing.map((r) => r.status)).toEqual([304]);
+  });
+
+  it("scores A, N and U of each day over what belonged to the project that day", async () => {
+    const run = await cli(["score", "--json", "--from", DAY0, "--to", DAY2], DAY3);
+    const rows = JSON.parse(run.stdout) as ScoreRow[];
+    const founders = [...Array(12).keys()].map((i) => `r${String(i + 1).padStart(2, "0")}`).filter((n) => !FORKS.includes(n));
+    const membersOn: Record<string, string[]> = {
+      [DAY0]: founders,
+      [DAY1]: founders.filter((n) => n !== REMOVED),
+      [DAY2]: [...founders.filter((n) => n !== REMOVED), ADDED],
+    };
+    for (const [day, names] of Object.entries(membersOn)) {
+      const repos = names.map(repo);
+      // Before tracking started, stars are the retained ones of the star history; then the snapshots.
+      const U = repos.reduce((sum, r) => sum + (day < DAY1 ? retainedStars(r, day) : r.stars), 0);
+      const row = rows.find((r) => r.day === day)!;
+      expect(row, day).toMatchObject({ complete: true, missing: [], a: expectedA(repos, day, ONES, WINDOW), n: expectedN(repos, day), u: U });
+    }
+    // Shared contributors count once across the repositories.
+    const all = membersOn[DAY2]!.map(repo);
+    expect(expectedN(all, DAY2)).toBeLessThan(all.reduce((s, r) => s + expectedN([r], DAY2), 0));
+  });
+});
