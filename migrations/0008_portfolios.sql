@@ -65,3 +65,30 @@ FROM daily_repo_activity a
 JOIN repo_membership m ON m.repo_id = a.repo_id AND a.day >= m.joined_day AND (m.left_day IS NULL OR a.day < m.left_day)
 JOIN projects p ON p.id = m.project_id
 GROUP BY p.name, a.day;
+
+-- The last complete listing of a registry author's public packages (Hugging Face:
+-- GET /api/models?author=NAME), replaced as a whole after each complete listing.
+CREATE TABLE author_packages (
+  registry   TEXT NOT NULL,
+  author     TEXT NOT NULL COLLATE NOCASE,
+  package_id INTEGER NOT NULL REFERENCES packages(id) ON DELETE CASCADE,
+  listed_at  TEXT NOT NULL,
+  PRIMARY KEY (registry, author, package_id)
+) WITHOUT ROWID;
+
+-- Membership of a package in a project over time, as repo_membership for repositories.
+CREATE TABLE package_membership (
+  project_id  INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  package_id  INTEGER NOT NULL REFERENCES packages(id) ON DELETE CASCADE,
+  joined_day  TEXT NOT NULL,
+  joined_at   TEXT NOT NULL,
+  via         TEXT NOT NULL,
+  left_day    TEXT,
+  left_at     TEXT,
+  left_reason TEXT,
+  PRIMARY KEY (project_id, package_id, joined_at)
+) WITHOUT ROWID;
+CREATE INDEX package_membership_by_package ON package_membership (package_id);
+
+INSERT INTO package_membership (project_id, package_id, joined_day, joined_at, via)
+  SELECT project_id, package_id, '0001-01-01', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'config' FROM project_packages;

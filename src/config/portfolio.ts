@@ -37,7 +37,10 @@ export interface ListedRepo {
 
 const WILDCARD = /^([^/]+)\/\*$/;
 
-/** The owner of a `owner/*` entry in `repos`, or null for a plain `owner/repo`. */
+/**
+ * The owner of a `owner/*` entry in `repos` (or the author of a `author/*` package), or null
+ * for a plain name.
+ */
 export function wildcardOwner(entry: string): string | null {
   return entry.match(WILDCARD)?.[1] ?? null;
 }

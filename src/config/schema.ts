@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ownerNameProblem, repoNameProblem } from "../github/names.js";
 import { ownerSchema, ownerSpecs, wildcardOwner } from "./portfolio.js";
 import { registriesConfigSchema } from "../registries/config.js";
+import { authorProblem } from "../registries/huggingface/author.js";
 import { packageNameProblem, registryIds } from "../registries/index.js";
 import { isDay } from "../util/time.js";
 
@@ -113,7 +114,8 @@ export const configSchema = z
       });
       const packages = new Set<string>();
       project.packages.forEach((pkg, j) => {
-        const problem = packageNameProblem(pkg.registry, pkg.name);
+        const author = wildcardOwner(pkg.name);
+        const problem = author !== null ? authorProblem(pkg.registry, author) : packageNameProblem(pkg.registry, pkg.name);
         if (problem) ctx.addIssue({ code: "custom", path: ["projects", i, "packages", j, "name"], message: problem });
         const key = `${pkg.registry}:${pkg.name}`;
         if (packages.has(key)) {

@@ -15,6 +15,8 @@ import {
   upsertPackageSnapshot,
 } from "../store/packages.js";
 import { ensureProject } from "../store/repos.js";
+import { authorsOf, discoverAuthors } from "./authors.js";
+import { wildcardOwner } from "../config/portfolio.js";
 import { STOPPING, recordTarget, type TargetOutcome } from "../store/runs.js";
 import { addDays, dayOf, minDay, type Day } from "../util/time.js";
 
@@ -66,21 +68,24 @@ export async function collectPackages(deps: PackagesDeps, options: PackagesOptio
   const { db, now } = deps;
   const projects = selectProjects(deps.config, options.projects);
   const targets = new Map<string, { collector: RegistryCollector; name: string; packageId: number }>();
+  const startRequests = deps.http.requests;
+  // Authors tracked as a whole first: their listing is their packages' snapshot of the day.
+  const results: PackageResult[] = await discoverAuthors(deps, projects, options.runId);
   inTransaction(db, () => {
     for (const project of projects) {
       const projectId = ensureProject(db, project.name);
-      const refs = project.packages.map((pkg) => {
-        // The config schema already refused unknown registries and invalid names.
-        const collector = getCollector(pkg.registry) as RegistryCollector;
-        return { collector, registry: pkg.registry, name: collector.normalizeName(pkg.name) };
-      });
-      const ids = syncProjectPackages(db, projectId, refs, now);
+      const refs = project.packages
+        .filter((pkg) => wildcardOwner(pkg.name) === null)
+        .map((pkg) => {
+          // The config schema already refused unknown registries and invalid names.
+          const collector = getCollector(pkg.registry) as RegistryCollector;
+          return { collector, registry: pkg.registry, name: collector.normalizeName(pkg.name) };
+        });
+      const ids = syncProjectPackages(db, projectId, refs, now, authorsOf(project));
       refs.forEach((ref, i) => targets.set(`${ref.registry}:${ref.name}`, { ...ref, packageId: ids[i] as number }));
     }
   });
 
-  const results: PackageResult[] = [];
-  const startRequests = deps.http.requests;
   for (const [target, { collector, name, packageId }] of targets) {
     if (deps.signal?.aborted) {
       if (options.runId !== undefined) recordTarget(db, options.runId, { target, outcome: "skipped", error: STOPPING });

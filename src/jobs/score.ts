@@ -3,7 +3,8 @@ import { type Downloads30, downloads30 } from "../model/downloads.js";
 import { type PackageDownloads, type ProjectData, type RepoData, evaluate, firstDayOf } from "../model/evaluate.js";
 import { type EventCounts, paramsHash } from "../model/score.js";
 import type { Db } from "../store/open.js";
-import { listProjectPackages, loadPackageSeries } from "../store/packages.js";
+import { projectPackagesEver } from "../store/membership.js";
+import { loadPackageSeries } from "../store/packages.js";
 import { projectIdOf, syncProjects } from "../store/repos.js";
 import { keepModels, pruneScores, registerModel, writeScores } from "../store/scores.js";
 import { type ProjectSeries, loadProjectSeries } from "../store/series.js";
@@ -101,11 +102,13 @@ function projectData(name: string, series: ProjectSeries): ProjectData {
 
 /** U's downloads part: the 30-day downloads of each of the project's packages on each of `days`. */
 export function projectDownloads(db: Db, projectName: string, days: Day[]): PackageDownloads[] {
-  const packages = listProjectPackages(db, projectName);
+  // Every package that ever belonged: each counts on the days it did.
+  const packages = projectPackagesEver(db, projectName);
   const series = loadDownloads30(db, packages.map((p) => p.id), days);
   return packages.map((p) => ({
     label: `${p.registry}:${p.name}`,
     values: (series.get(p.id) ?? []).map((d) => d.downloads),
+    member: p.member,
   }));
 }
 

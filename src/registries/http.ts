@@ -13,6 +13,8 @@ export interface RequestOptions {
   minIntervalMs?: number;
   /** Statuses meaning the package does not exist; 404 unless the registry says otherwise. */
   goneStatuses?: readonly number[];
+  /** Given the headers of a successful answer (a listing's `Link` to its next page). */
+  onHeaders?: (headers: Headers) => void;
 }
 
 /** The HTTP client registry collectors use (retries, timeouts, 429 back-off). */
@@ -87,7 +89,10 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         continue;
       }
       const status = response.status;
-      if (status >= 200 && status < 300) return parseJsonBody(response, body, request.source);
+      if (status >= 200 && status < 300) {
+        request.onHeaders?.(response.headers);
+        return parseJsonBody(response, body, request.source);
+      }
       if (goneStatuses.includes(status)) {
         throw new UnavailableError(request.source, "gone", `${host} answered ${status}${errorDetail(response, body)}`);
       }

@@ -35,33 +35,48 @@ export function noteSource(db: Db, projectId: number, source: string, now: Date)
   return db.prepare("INSERT INTO project_sources (project_id, source, first_seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING").run(projectId, source, toIso(now)).changes > 0;
 }
 
+const TABLES = {
+  repo: { membership: "repo_membership", current: "project_repos", id: "repo_id" },
+  package: { membership: "package_membership", current: "project_packages", id: "package_id" },
+} as const;
+
 /**
- * Makes a project's current repositories `wanted`: a wanted repo that is not a member joins
- * (from the beginning when its source is new, else on today's day, with its history to be read
- * once); a member not wanted leaves today with `reasonOf(repoId)`. Nothing is deleted: a
- * departed repo's interval stays, so its history still counts on the days it belonged.
- * Call inside a transaction.
+ * Makes a project's current repositories (or packages) `wanted`: a wanted one that is not a
+ * member joins (from the beginning when its source is new, else on today's day; a repository
+ * that joins late has its history read once); a member not wanted leaves today with
+ * `reasonOf(id)`. Nothing is deleted: a departed member's interval stays, so its history still
+ * counts on the days it belonged. Call inside a transaction.
  */
-export function syncRepoMembers(db: Db, projectId: number, wanted: ReadonlyMap<number, WantedRepo>, reasonOf: (repoId: number) => string, now: Date): void {
+export function syncMembers(
+  db: Db,
+  kind: "repo" | "package",
+  projectId: number,
+  wanted: ReadonlyMap<number, WantedRepo>,
+  reasonOf: (id: number) => string,
+  now: Date,
+): void {
+  const t = TABLES[kind];
   const day = dayOf(now);
   const at = toIso(now);
-  const open = db.prepare("SELECT repo_id FROM repo_membership WHERE project_id = ? AND left_day IS NULL").pluck().all(projectId) as number[];
+  const open = db.prepare(`SELECT ${t.id} FROM ${t.membership} WHERE project_id = ? AND left_day IS NULL`).pluck().all(projectId) as number[];
   const openSet = new Set(open);
-  const close = db.prepare("UPDATE repo_membership SET left_day = ?, left_at = ?, left_reason = ? WHERE project_id = ? AND repo_id = ? AND left_day IS NULL");
-  const unlink = db.prepare("DELETE FROM project_repos WHERE project_id = ? AND repo_id = ?");
-  const link = db.prepare("INSERT OR IGNORE INTO project_repos (project_id, repo_id) VALUES (?, ?)");
-  const join = db.prepare(
-    `INSERT OR IGNORE INTO repo_membership (project_id, repo_id, joined_day, joined_at, via, backfill) VALUES (?, ?, ?, ?, ?, ?)`,
-  );
-  for (const repoId of open) {
-    if (wanted.has(repoId)) continue;
-    close.run(day, at, reasonOf(repoId), projectId, repoId);
-    unlink.run(projectId, repoId);
+  const close = db.prepare(`UPDATE ${t.membership} SET left_day = ?, left_at = ?, left_reason = ? WHERE project_id = ? AND ${t.id} = ? AND left_day IS NULL`);
+  const unlink = db.prepare(`DELETE FROM ${t.current} WHERE project_id = ? AND ${t.id} = ?`);
+  const link = db.prepare(`INSERT OR IGNORE INTO ${t.current} (project_id, ${t.id}) VALUES (?, ?)`);
+  const join =
+    kind === "repo"
+      ? db.prepare(`INSERT OR IGNORE INTO repo_membership (project_id, repo_id, joined_day, joined_at, via, backfill) VALUES (?, ?, ?, ?, ?, ?)`)
+      : db.prepare(`INSERT OR IGNORE INTO package_membership (project_id, package_id, joined_day, joined_at, via) VALUES (?, ?, ?, ?, ?)`);
+  for (const id of open) {
+    if (wanted.has(id)) continue;
+    close.run(day, at, reasonOf(id), projectId, id);
+    unlink.run(projectId, id);
   }
-  for (const [repoId, w] of wanted) {
-    link.run(projectId, repoId);
-    if (openSet.has(repoId)) continue;
-    join.run(projectId, repoId, w.founding ? BEGINNING : day, at, w.via, w.founding ? null : "pending");
+  for (const [id, w] of wanted) {
+    link.run(projectId, id);
+    if (openSet.has(id)) continue;
+    const args = [projectId, id, w.founding ? BEGINNING : day, at, w.via];
+    join.run(...(kind === "repo" ? [...args, w.founding ? null : "pending"] : args));
   }
 }
 
@@ -92,17 +107,18 @@ export function settleDepartures(db: Db, since: Date): void {
   }).immediate();
 }
 
-/** The membership intervals of every repo that ever belonged to the project, by repo id. */
-export function repoIntervals(db: Db, projectId: number): Map<number, MemberInterval[]> {
+/** The membership intervals of every repository (or package) that ever belonged to the project, by id. */
+export function memberIntervals(db: Db, kind: "repo" | "package", projectId: number): Map<number, MemberInterval[]> {
+  const t = TABLES[kind];
   const rows = db
-    .prepare("SELECT repo_id, joined_day, left_day FROM repo_membership WHERE project_id = ? ORDER BY repo_id, joined_day")
-    .all(projectId) as { repo_id: number; joined_day: Day; left_day: Day | null }[];
+    .prepare(`SELECT ${t.id} AS id, joined_day, left_day FROM ${t.membership} WHERE project_id = ? ORDER BY ${t.id}, joined_day`)
+    .all(projectId) as { id: number; joined_day: Day; left_day: Day | null }[];
   const out = new Map<number, MemberInterval[]>();
   for (const r of rows) {
     if (r.left_day !== null && r.left_day <= r.joined_day) continue; // joined and left the same day
-    const list = out.get(r.repo_id) ?? [];
+    const list = out.get(r.id) ?? [];
     list.push({ from: r.joined_day, to: r.left_day });
-    out.set(r.repo_id, list);
+    out.set(r.id, list);
   }
   return out;
 }
@@ -126,27 +142,42 @@ export function membershipChanges(db: Db, projectName: string, since: string | n
   const from = since ?? "";
   const rows = db
     .prepare(
-      `SELECT r.full_name AS name, m.joined_day, m.joined_at, m.via, m.left_day, m.left_at, m.left_reason
+      `SELECT 'repo' AS kind, r.full_name AS name, m.joined_day, m.joined_at, m.via, m.left_day, m.left_at, m.left_reason
        FROM repo_membership m JOIN repos r ON r.id = m.repo_id JOIN projects p ON p.id = m.project_id
-       WHERE p.name = ? AND (m.joined_at >= ? OR m.left_at >= ?)`,
+       WHERE p.name = @project AND (m.joined_at >= @from OR m.left_at >= @from)
+       UNION ALL
+       SELECT 'package', k.registry || ':' || k.name, m.joined_day, m.joined_at, m.via, m.left_day, m.left_at, m.left_reason
+       FROM package_membership m JOIN packages k ON k.id = m.package_id JOIN projects p ON p.id = m.project_id
+       WHERE p.name = @project AND (m.joined_at >= @from OR m.left_at >= @from)`,
     )
-    .all(projectName, from, from) as { name: string; joined_day: Day; joined_at: string; via: string; left_day: Day | null; left_at: string | null; left_reason: string | null }[];
+    .all({ project: projectName, from }) as {
+    kind: "repo" | "package";
+    name: string;
+    joined_day: Day;
+    joined_at: string;
+    via: string;
+    left_day: Day | null;
+    left_at: string | null;
+    left_reason: string | null;
+  }[];
   const changes: MembershipChange[] = [];
   for (const r of rows) {
-    if (r.joined_at >= from) changes.push({ project: projectName, kind: "repo", name: r.name, change: "joined", day: r.joined_day, at: r.joined_at, via: r.via, reason: null });
-    if (r.left_at !== null && r.left_day !== null && r.left_at >= from) {
-      changes.push({ project: projectName, kind: "repo", name: r.name, change: "left", day: r.left_day, at: r.left_at, via: r.via, reason: r.left_reason });
-    }
+    const base = { project: projectName, kind: r.kind, name: r.name, via: r.via };
+    if (r.joined_at >= from) changes.push({ ...base, change: "joined", day: r.joined_day, at: r.joined_at, reason: null });
+    if (r.left_at !== null && r.left_day !== null && r.left_at >= from) changes.push({ ...base, change: "left", day: r.left_day, at: r.left_at, reason: r.left_reason });
   }
   return changes.sort((a, b) => a.at.localeCompare(b.at) || a.name.localeCompare(b.name));
 }
 
-/** How many repositories the project has now. */
-export function memberCount(db: Db, projectName: string): number {
+/** How many repositories and packages the project has now. */
+export function memberCounts(db: Db, projectName: string): { repos: number; packages: number } {
   return db
-    .prepare("SELECT COUNT(*) FROM project_repos pr JOIN projects p ON p.id = pr.project_id WHERE p.name = ?")
-    .pluck()
-    .get(projectName) as number;
+    .prepare(
+      `SELECT (SELECT COUNT(*) FROM project_repos WHERE project_id = p.id) AS repos,
+              (SELECT COUNT(*) FROM project_packages WHERE project_id = p.id) AS packages
+       FROM projects p WHERE p.name = ?`,
+    )
+    .get(projectName) as { repos: number; packages: number } | undefined ?? { repos: 0, packages: 0 };
 }
 
 export interface OwnerState {
@@ -170,4 +201,15 @@ export function ownerRepos(db: Db, owner: string): OwnerRepo[] {
     db.prepare("SELECT repo_id AS repoId, name, fork, archived, stars FROM owner_repos WHERE owner = ? ORDER BY name").all(owner) as
       { repoId: number; name: string; fork: number; archived: number; stars: number }[]
   ).map((r) => ({ ...r, fork: r.fork === 1, archived: r.archived === 1 }));
+}
+
+/** Every package that ever belonged to the project, with the days it did. */
+export function projectPackagesEver(db: Db, projectName: string): { id: number; registry: string; name: string; member: MemberInterval[] }[] {
+  const projectId = db.prepare("SELECT id FROM projects WHERE name = ?").pluck().get(projectName) as number | undefined;
+  if (projectId === undefined) return [];
+  const intervals = memberIntervals(db, "package", projectId);
+  const row = db.prepare("SELECT id, registry, name FROM packages WHERE id = ?");
+  return [...intervals]
+    .map(([id, member]) => ({ ...(row.get(id) as { id: number; registry: string; name: string }), member }))
+    .sort((a, b) => a.registry.localeCompare(b.registry) || a.name.localeCompare(b.name));
 }

@@ -1,6 +1,8 @@
 import type { OwnerListing } from "../github/discovery.js";
-import { toIso } from "../util/time.js";
+import type { PackageSnapshot } from "../registries/types.js";
+import { dayOf, toIso } from "../util/time.js";
 import type { Db } from "./open.js";
+import { setPackageStatus, upsertPackage, upsertPackageSnapshot } from "./packages.js";
 import { findRepo } from "./repos.js";
 import { saveFirstPage } from "./sync.js";
 
@@ -31,3 +33,28 @@ export function saveOwnerListing(db: Db, listing: OwnerListing, now: Date): void
   }).immediate();
 }
 
+
+/**
+ * Stores a complete author listing (Hugging Face `GET /api/models?author=`) in place of the last
+ * one: each package with the day's snapshot of its counts, in one transaction.
+ */
+export function saveAuthorListing(
+  db: Db,
+  listing: { registry: string; author: string; packages: readonly { name: string; snapshot: PackageSnapshot }[] },
+  now: Date,
+): { drops: { name: string; previousDay: string; previousTotal: number; total: number | null }[] } {
+  const day = dayOf(now);
+  const drops: { name: string; previousDay: string; previousTotal: number; total: number | null }[] = [];
+  db.transaction(() => {
+    db.prepare("DELETE FROM author_packages WHERE registry = ? AND author = ?").run(listing.registry, listing.author);
+    const insert = db.prepare("INSERT OR IGNORE INTO author_packages (registry, author, package_id, listed_at) VALUES (?, ?, ?, ?)");
+    for (const p of listing.packages) {
+      const id = upsertPackage(db, { registry: listing.registry, name: p.name }, now);
+      insert.run(listing.registry, listing.author, id, toIso(now));
+      const drop = upsertPackageSnapshot(db, id, day, p.snapshot, now);
+      if (drop) drops.push({ name: p.name, ...drop, total: p.snapshot.total });
+      setPackageStatus(db, id, "active", null, now);
+    }
+  }).immediate();
+  return { drops };
+}

@@ -1,5 +1,6 @@
 import type { DailyDownloads, PackageSnapshot } from "../registries/types.js";
 import { addDays, type Day } from "../util/time.js";
+import { type WantedRepo, noteSource, syncMembers } from "./membership.js";
 import type { Db } from "./open.js";
 
 /** A package as the config names it, already in its registry's canonical form. */
@@ -32,9 +33,6 @@ function prepare(db: Db) {
     ),
     packageId: db.prepare("SELECT id FROM packages WHERE registry = ? AND name = ?").pluck(),
     setStatus: db.prepare("UPDATE packages SET status = ?, status_reason = ?, status_at = ? WHERE id = ? AND status IS NOT ?"),
-    links: db.prepare("SELECT package_id FROM project_packages WHERE project_id = ?").pluck(),
-    link: db.prepare("INSERT INTO project_packages (project_id, package_id) VALUES (?, ?) ON CONFLICT DO NOTHING"),
-    unlink: db.prepare("DELETE FROM project_packages WHERE project_id = ? AND package_id = ?"),
     projectPackages: db.prepare(
       `SELECT p.id, p.registry, p.name, p.status FROM packages p
        JOIN project_packages pp ON pp.package_id = p.id JOIN projects j ON j.id = pp.project_id
@@ -83,13 +81,32 @@ export function upsertPackage(db: Db, ref: PackageRef, now: Date): number {
   return s.packageId.get(ref.registry, ref.name) as number;
 }
 
-/** Makes the project's packages exactly `packages` (the config is the truth). Returns their ids, in order. */
-export function syncProjectPackages(db: Db, projectId: number, packages: readonly PackageRef[], now: Date = new Date()): number[] {
-  const s = statements(db);
-  const ids = packages.map((ref) => upsertPackage(db, ref, now));
-  const wanted = new Set(ids);
-  for (const id of ids) s.link.run(projectId, id);
-  for (const id of s.links.all(projectId) as number[]) if (!wanted.has(id)) s.unlink.run(projectId, id);
+/**
+ * Makes a project's packages its configured ones plus those of the authors it tracks as a whole
+ * (as last listed), recording who joined and left. Returns the configured ones' ids, in order.
+ */
+export function syncProjectPackages(
+  db: Db,
+  projectId: number,
+  configured: readonly PackageRef[],
+  now: Date,
+  authors: readonly { registry: string; author: string }[] = [],
+): number[] {
+  const ids = configured.map((ref) => upsertPackage(db, ref, now));
+  const wanted = new Map<number, WantedRepo>();
+  if (ids.length > 0) noteSource(db, projectId, "config", now);
+  for (const id of ids) wanted.set(id, { via: "config", founding: true });
+  const listed = db.prepare("SELECT package_id FROM author_packages WHERE registry = ? AND author = ?").pluck();
+  const known = db.prepare("SELECT 1 FROM author_packages WHERE registry = ? AND author = ? LIMIT 1");
+  const everListed = db.prepare("SELECT 1 FROM project_sources WHERE source = ? LIMIT 1");
+  for (const { registry, author } of authors) {
+    const source = `author:${registry}:${author.toLowerCase()}`;
+    // Not listed yet (or never successfully): its packages join once it is.
+    if (known.get(registry, author) === undefined && everListed.get(source) === undefined) continue;
+    const founding = noteSource(db, projectId, source, now);
+    for (const id of listed.all(registry, author) as number[]) if (!wanted.has(id)) wanted.set(id, { via: source, founding });
+  }
+  syncMembers(db, "package", projectId, wanted, () => "no longer in the config or in its author's public listing", now);
   return ids;
 }
 

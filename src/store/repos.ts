@@ -1,6 +1,6 @@
 import { explicitRepos, ownerSpecs, ownerWants } from "../config/portfolio.js";
 import type { Config } from "../config/schema.js";
-import { type WantedRepo, noteSource, ownerRepos, ownerState, syncRepoMembers } from "./membership.js";
+import { type WantedRepo, noteSource, ownerRepos, ownerState, syncMembers } from "./membership.js";
 import { toIso } from "../util/time.js";
 import type { Db } from "./open.js";
 
@@ -45,7 +45,7 @@ export function syncProjects(db: Db, config: Config, now: Date): void {
           else leftOut.set(listed.repoId, `left out by the options of owner ${spec.name}`);
         }
       }
-      syncRepoMembers(db, pid, wanted, (repoId) => leftOut.get(repoId) ?? "no longer in the config or in its owner's public listing", now);
+      syncMembers(db, "repo", pid, wanted, (repoId) => leftOut.get(repoId) ?? "no longer in the config or in its owner's public listing", now);
     }
   }).immediate();
 }

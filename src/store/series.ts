@@ -1,6 +1,6 @@
 import type { Day } from "../util/time.js";
 import type { Db } from "./open.js";
-import { type MemberInterval, repoIntervals } from "./membership.js";
+import { type MemberInterval, memberIntervals } from "./membership.js";
 import { type RepoRow, projectIdOf, repoById } from "./repos.js";
 import type { Stream } from "./sync.js";
 
@@ -45,7 +45,7 @@ export interface ActivityRow {
 /** A project's daily series. `bots`: logins and e-mails whose commits never count. */
 export function loadProjectSeries(db: Db, projectName: string, bots: readonly string[]): ProjectSeries {
   // Every repo that ever belonged to the project: a departed one's history counts on its days.
-  const intervals = repoIntervals(db, projectIdOf(db, projectName));
+  const intervals = memberIntervals(db, "repo", projectIdOf(db, projectName));
   const repos = [...intervals.keys()].map((id) => repoById(db, id)).sort((a, b) => a.full_name.localeCompare(b.full_name));
   const ids = JSON.stringify(repos.map((r) => r.id));
   const syncRows = db.prepare("SELECT stream, covered_from AS coveredFrom, synced_to AS syncedTo FROM sync_state WHERE repo_id = ?");

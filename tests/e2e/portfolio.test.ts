@@ -2,6 +2,7 @@ import Database from "better-sqlite3";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeGitHub, type FakeRepo, generateRepo, startFakeGitHub } from "../support/fake-github/index.js";
+import { type FakeRegistries, startFakeRegistries } from "../support/fake-registries.js";
 import { runCli, tempDir, writeConfig } from "../support/cli.js";
 import { ONES, expectedA, expectedN, retainedStars } from "../support/expected.js";
 
@@ -20,6 +21,7 @@ interface ScoreRow { project: string; model: string; day: string; a: number; n: 
 
 describe("a portfolio: every public repository of an owner, as it changes", () => {
   let fake: FakeGitHub;
+  let hub: FakeRegistries;
   let dbPath: string;
   let config: string;
   const env = (day: string) => ({ GITHUB_TOKEN: TOKEN, OSS_PULSE_NOW: `${day}T12:00:00Z` });
@@ -33,6 +35,7 @@ describe("a portfolio: every public repository of an owner, as it changes", () =
     }
   };
   const cli = async (args: string[], day: string) => {
+    hub.setToday(day);
     const run = await runCli(["--config", config, ...args], { env: env(day) });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     return run;
@@ -49,6 +52,10 @@ describe("a portfolio: every public repository of an owner, as it changes", () =
       repos.push(r);
     }
     fake = await startFakeGitHub({ repos, tokens: [TOKEN] });
+    const models = Object.fromEntries(
+      ["acme/m1", "acme/m2", "acme/m3", "acme/m4", "acme/m5", "other/x1"].map((id, i) => [id, { downloads: 1000 * (i + 1), downloadsAllTime: 50_000 * (i + 1), likes: i }]),
+    );
+    hub = await startFakeRegistries({ today: DAY1, npm: {}, pypi: {}, crates: {}, docker: {}, huggingfaceModels: models, huggingfaceDatasets: {} });
     const dir = tempDir();
     dbPath = join(dir, "pulse.db");
     config = writeConfig(
@@ -57,9 +64,15 @@ describe("a portfolio: every public repository of an owner, as it changes", () =
 github:
   apiUrl: ${fake.url}
   retryBaseMs: 1
+registries:
+  huggingface-model: { baseUrl: "${hub.urls["huggingface-model"]}" }
 projects:
   - name: acme
     repos: [acme/*]
+  - name: acme-models
+    repos: [acme/r01]
+    packages:
+      - { registry: huggingface-model, name: "acme/*" }
 models:
   - name: seed
     window: ${WINDOW}
@@ -69,6 +82,7 @@ models:
 
   afterAll(async () => {
     await fake?.close();
+    await hub?.close();
   });
 
   it("lists the owner once and takes every public repository but the forks, archived ones included", async () => {
@@ -77,7 +91,8 @@ models:
     const listings = fake.requests.filter((r) => r.path === "/orgs/acme/repos");
     expect(listings).toHaveLength(1);
     const members = query<{ name: string; joined_day: string; via: string }>(
-      `SELECT r.full_name AS name, m.joined_day, m.via FROM repo_membership m JOIN repos r ON r.id = m.repo_id ORDER BY name`,
+      `SELECT r.full_name AS name, m.joined_day, m.via FROM repo_membership m JOIN repos r ON r.id = m.repo_id
+       WHERE m.project_id = (SELECT id FROM projects WHERE name = 'acme') ORDER BY name`,
     );
     const expected = [...Array(12).keys()].map((i) => `acme/r${String(i + 1).padStart(2, "0")}`).filter((n) => !FORKS.some((f) => n.endsWith(f)));
     expect(members.map((m) => m.name)).toEqual(expected);
@@ -95,7 +110,8 @@ models:
     await cli(["collect"], DAY2);
 
     const rows = query<{ name: string; joined_day: string; left_day: string | null; left_reason: string | null; backfill: string | null }>(
-      `SELECT r.full_name AS name, m.joined_day, m.left_day, m.left_reason, m.backfill FROM repo_membership m JOIN repos r ON r.id = m.repo_id`,
+      `SELECT r.full_name AS name, m.joined_day, m.left_day, m.left_reason, m.backfill FROM repo_membership m JOIN repos r ON r.id = m.repo_id
+       WHERE m.project_id = (SELECT id FROM projects WHERE name = 'acme')`,
     );
     const joined = rows.find((r) => r.name === `acme/${ADDED}`)!;
     expect(joined).toMatchObject({ joined_day: DAY2, left_day: null, backfill: "done" });
@@ -125,7 +141,7 @@ models:
 
   it("scores A, N and U of each day over what belonged to the project that day", async () => {
     const run = await cli(["score", "--json", "--from", DAY0, "--to", DAY2], DAY3);
-    const rows = JSON.parse(run.stdout) as ScoreRow[];
+    const rows = (JSON.parse(run.stdout) as ScoreRow[]).filter((r) => r.project === "acme");
     const founders = [...Array(12).keys()].map((i) => `r${String(i + 1).padStart(2, "0")}`).filter((n) => !FORKS.includes(n));
     const membersOn: Record<string, string[]> = {
       [DAY0]: founders,
@@ -142,5 +158,46 @@ models:
     // Shared contributors count once across the repositories.
     const all = membersOn[DAY2]!.map(repo);
     expect(expectedN(all, DAY2)).toBeLessThan(all.reduce((s, r) => s + expectedN([r], DAY2), 0));
+  });
+
+  it("takes every model of a Hugging Face author from its listing, one request, and follows who joins and leaves", async () => {
+    // Listed once a run (three collects and a backfill so far), with the counts in the same
+    // answer: no model is asked about on its own.
+    const sent = hub.requests.filter((r) => r.registry === "huggingface-model");
+    expect(sent.map((r) => r.path)).toEqual(["/api/models", "/api/models", "/api/models", "/api/models"]);
+    const members = (project: string) =>
+      query<{ name: string; joined_day: string; left_day: string | null }>(
+        `SELECT k.name, m.joined_day, m.left_day FROM package_membership m JOIN packages k ON k.id = m.package_id
+         WHERE m.project_id = (SELECT id FROM projects WHERE name = ?) ORDER BY k.name, m.joined_day`,
+        project,
+      );
+    expect(members("acme-models")).toEqual(["m1", "m2", "m3", "m4", "m5"].map((m) => ({ name: `acme/${m}`, joined_day: "0001-01-01", left_day: null })));
+  });
+
+  it("scores U over the models that belonged to the project each day", async () => {
+    // Day 4: a model published, one deleted, and the others' downloads moved.
+    const DAY4 = "2026-11-23";
+    const DAY5 = "2026-11-24";
+    const m = hub.data.huggingfaceModels;
+    m["acme/m6"] = { downloads: 7_777, downloadsAllTime: 9_999, likes: 3 };
+    delete m["acme/m2"];
+    m["acme/m1"]!.downloads = 1_500;
+    const before = hub.requests.length;
+    await cli(["collect"], DAY4);
+    expect(hub.requests.slice(before).map((r) => `${r.path}${r.search.includes("author=acme") ? "?author=acme" : ""}`)).toEqual(["/api/models?author=acme"]);
+    const rows = query<{ name: string; joined_day: string; left_day: string | null }>(
+      `SELECT k.name, m.joined_day, m.left_day FROM package_membership m JOIN packages k ON k.id = m.package_id ORDER BY k.name`,
+    );
+    expect(rows.find((r) => r.name === "acme/m6")).toEqual({ name: "acme/m6", joined_day: DAY4, left_day: null });
+    expect(rows.find((r) => r.name === "acme/m2")).toEqual({ name: "acme/m2", joined_day: "0001-01-01", left_day: DAY4 });
+    await cli(["collect"], DAY5);
+    const run = await cli(["score", "--json", "--project", "acme-models", "--from", DAY3, "--to", DAY4], DAY5);
+    const scores = JSON.parse(run.stdout) as ScoreRow[];
+    const stars = repo("r01").stars;
+    // Day 3: m1..m5 as listed then; day 4: m2 gone, m6 in, m1's new figure.
+    const u3 = stars + 1000 + 2000 + 3000 + 4000 + 5000;
+    const u4 = stars + 1500 + 3000 + 4000 + 5000 + 7777;
+    expect(scores.find((r) => r.day === DAY3)).toMatchObject({ complete: true, u: u3 });
+    expect(scores.find((r) => r.day === DAY4)).toMatchObject({ complete: true, u: u4 });
   });
 });

@@ -138,9 +138,12 @@ const figure = (daily: DailyFigures, day: Day): number => daily[day] ?? 0;
 interface Answer {
   status: number;
   body: unknown;
+  headers?: Record<string, string>;
 }
 
 interface Incoming {
+  /** `http://127.0.0.1:PORT`, for links to the same server. */
+  origin: string;
   path: string;
   query: URLSearchParams;
   userAgent: string | undefined;
@@ -251,8 +254,40 @@ function dockerApi(data: FakeRegistryData, req: Incoming): Answer {
 
 const HF_EXPANDABLE = ["downloads", "downloadsAllTime", "likes", "author", "tags", "lastModified"] as const;
 
+/**
+ * The Hub's listing, `GET /api/models?author=NAME` (and /api/datasets): the author's public
+ * repositories, `limit` a page, the next page named by a `Link: <…>; rel="next"` header with an
+ * opaque cursor (https://huggingface.co/docs/hub/api#get-apimodels; huggingface.js
+ * packages/hub/src/lib/list-models.ts follows that header). Each item is `_id`, `id` and the
+ * `expand[]` fields asked for.
+ */
+function huggingFaceListing(kind: "models" | "datasets", data: FakeRegistryData, req: Incoming, origin: string): Answer {
+  const author = req.query.get("author");
+  if (!author) return { status: 400, body: { error: "this fake lists by author only" } };
+  const expand = req.query.getAll("expand[]");
+  const unknown = expand.filter((field) => !(HF_EXPANDABLE as readonly string[]).includes(field));
+  if (unknown.length > 0) return { status: 400, body: { error: `"expand" must be one of ${HF_EXPANDABLE.join(", ")}` } };
+  const repos = kind === "models" ? data.huggingfaceModels : data.huggingfaceDatasets;
+  const ids = Object.keys(repos).filter((id) => id.split("/")[0]!.toLowerCase() === author.toLowerCase()).sort();
+  const limit = Math.max(1, Math.min(1000, Number(req.query.get("limit") ?? 1000) || 1000));
+  const start = Number(req.query.get("cursor") ?? 0) || 0;
+  const page = ids.slice(start, start + limit).map((id) => {
+    const repo = repos[id]!;
+    const full: Record<string, unknown> = { downloads: repo.downloads, downloadsAllTime: repo.downloadsAllTime, likes: repo.likes, author, tags: [], lastModified: `${data.today}T00:00:00.000Z` };
+    return { _id: `fake-${kind}-${id}`, id, ...Object.fromEntries(expand.map((field) => [field, full[field]])) };
+  });
+  const headers: Record<string, string> = {};
+  if (start + limit < ids.length) {
+    const next = new URLSearchParams(req.query);
+    next.set("cursor", String(start + limit));
+    headers.link = `<${origin}/api/${kind}?${next.toString()}>; rel="next"`;
+  }
+  return { status: 200, body: page, headers };
+}
+
 /** The Hugging Face Hub's model or dataset info endpoint. */
 function huggingFaceApi(kind: "models" | "datasets", data: FakeRegistryData, req: Incoming): Answer {
+  if (req.path === `/api/${kind}` || req.path === `/api/${kind}/`) return huggingFaceListing(kind, data, req, req.origin);
   const match = new RegExp(`^/api/${kind}/([^/]+/[^/]+)/?$`).exec(req.path);
   const id = match ? decodeURIComponent(match[1]!) : "";
   const repos = kind === "models" ? data.huggingfaceModels : data.huggingfaceDatasets;
@@ -312,7 +347,7 @@ export async function startFakeRegistries(data: FakeRegistryData): Promise<FakeR
         if (req.method !== "GET") answer = { status: 405, body: { error: "method not allowed" } };
         else {
           try {
-            answer = HANDLERS[id](data, { path: url.pathname, query: url.searchParams, userAgent });
+            answer = HANDLERS[id](data, { origin: `http://${req.headers.host ?? ""}`, path: url.pathname, query: url.searchParams, userAgent });
           } catch (error) {
             // A bug in the fake must show as a 500 the test sees, not as a hang.
             answer = { status: 500, body: { error: `fake-registries: ${error instanceof Error ? error.message : String(error)}` } };
@@ -321,7 +356,7 @@ export async function startFakeRegistries(data: FakeRegistryData): Promise<FakeR
         requests.push({ registry: id, path: url.pathname, search: url.search, status: answer.status, userAgent });
         const text = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
         const type = typeof answer.body === "string" ? "text/plain; charset=utf-8" : "application/json; charset=utf-8";
-        res.writeHead(answer.status, { "content-type": type, "content-length": Buffer.byteLength(text) });
+        res.writeHead(answer.status, { ...answer.headers, "content-type": type, "content-length": Buffer.byteLength(text) });
         res.end(text);
       });
       running.push(server);
