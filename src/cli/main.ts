@@ -8,9 +8,11 @@ import { redact } from "../util/secrets.js";
 import { registerBackfill } from "./commands/backfill.js";
 import { registerCollect } from "./commands/collect.js";
 import { registerDaemon } from "./commands/daemon.js";
+import { registerExport } from "./commands/export.js";
 import { registerInit } from "./commands/init.js";
 import { registerReport } from "./commands/report.js";
 import { registerScore } from "./commands/score.js";
+import { registerSql } from "./commands/sql.js";
 import { registerStatus } from "./commands/status.js";
 
 const program = new Command("oss-pulse")
@@ -31,6 +33,8 @@ registerScore(program);
 registerReport(program);
 registerDaemon(program);
 registerStatus(program);
+registerSql(program);
+registerExport(program);
 
 try {
   await program.parseAsync(process.argv);

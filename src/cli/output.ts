@@ -9,12 +9,18 @@ export function formatTable(headers: string[], rows: (string | number | null)[][
 }
 
 export function formatCsv(headers: string[], rows: (string | number | null)[][]): string {
-  const esc = (v: string | number | null) => {
-    if (v === null) return "";
-    const s = String(v);
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [headers.join(","), ...rows.map((r) => r.map(esc).join(","))].join("\n");
+  return [headers.join(","), ...rows.map(csvLine)].join("\n");
+}
+
+/** One CSV record (RFC 4180 quoting); null is an empty field. */
+export function csvLine(values: readonly (string | number | bigint | null)[]): string {
+  return values
+    .map((v) => {
+      if (v === null) return "";
+      const s = String(v);
+      return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    })
+    .join(",");
 }
 
 export function fixed(value: number | null, digits = 2): string | null {

@@ -1,0 +1,129 @@
+import { closeSync, existsSync, openSync, readSync, writeSync } from "node:fs";
+import { resolve } from "node:path";
+import cliProgress from "cli-progress";
+import { ConfigError } from "../errors.js";
+import { csvLine } from "./output.js";
+
+export type RowFormat = "csv" | "jsonl" | "json";
+
+type Cell = string | number | bigint | null;
+
+/** A value as text or JSON: BLOBs as hex, everything else as SQLite gave it. */
+function cell(value: unknown): Cell {
+  if (value === null || value === undefined) return null;
+  if (Buffer.isBuffer(value)) return value.toString("hex");
+  return value as Cell;
+}
+
+/** Buffered synchronous writes to a file descriptor: memory stays flat however many rows pass. */
+export class RowSink {
+  private chunk = "";
+  rows = 0;
+  private first = true;
+
+  constructor(
+    private readonly fd: number,
+    private readonly format: RowFormat,
+    private readonly columns: readonly string[],
+  ) {
+    if (format === "csv") this.push(`${csvLine(columns)}\n`);
+    if (format === "json") this.push("[");
+  }
+
+  write(row: Record<string, unknown>): void {
+    if (this.format === "csv") {
+      this.push(`${csvLine(this.columns.map((c) => cell(row[c])))}\n`);
+    } else {
+      const object: Record<string, unknown> = {};
+      for (const c of this.columns) {
+        const v = cell(row[c]);
+        object[c] = typeof v === "bigint" ? v.toString() : v;
+      }
+      const text = JSON.stringify(object);
+      this.push(this.format === "jsonl" ? `${text}\n` : `${this.first ? "\n" : ",\n"}${text}`);
+    }
+    this.first = false;
+    this.rows++;
+  }
+
+  end(): void {
+    if (this.format === "json") this.push(this.first ? "]\n" : "\n]\n");
+    this.flush();
+  }
+
+  private push(text: string): void {
+    this.chunk += text;
+    if (this.chunk.length >= 1 << 16) this.flush();
+  }
+
+  private flush(): void {
+    if (this.chunk.length === 0) return;
+    const bytes = Buffer.from(this.chunk);
+    let offset = 0;
+    while (offset < bytes.length) offset += writeSync(this.fd, bytes, offset);
+    this.chunk = "";
+  }
+}
+
+const SQLITE_MAGIC = "SQLite format 3\0";
+
+/**
+ * Opens the output file: an existing file is refused without `force`, and an SQLite database is
+ * never overwritten (exit 2 either way).
+ */
+export function openOutput(path: string, force: boolean, dbPath: string): number {
+  const target = resolve(path);
+  if (target === resolve(dbPath) || [`${dbPath}-wal`, `${dbPath}-shm`].map((p) => resolve(p)).includes(target)) {
+    throw new ConfigError([`--out: ${path} is the database itself; refusing to overwrite it`]);
+  }
+  if (existsSync(target)) {
+    if (isSqlite(target)) throw new ConfigError([`--out: ${path} is an SQLite database; refusing to overwrite it`]);
+    if (!force) throw new ConfigError([`--out: ${path} exists; give --force to overwrite it`]);
+  }
+  try {
+    return openSync(target, force ? "w" : "wx", 0o644);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") throw new ConfigError([`--out: ${path} exists; give --force to overwrite it`]);
+    throw error;
+  }
+}
+
+function isSqlite(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch {
+    return false;
+  }
+  try {
+    const header = Buffer.alloc(16);
+    const n = readSync(fd, header, 0, 16, 0);
+    return n === 16 && header.toString("latin1") === SQLITE_MAGIC;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A progress line on a terminal (rows so far and their rate); nothing when stderr is not one. */
+export function progressLine(enabled: boolean): { tick(rows: number): void; stop(): void } {
+  if (!enabled) return { tick() {}, stop() {} };
+  const bar = new cliProgress.SingleBar(
+    { format: "export: {value} rows, {rate} rows/s", fps: 5, hideCursor: true, clearOnComplete: false },
+    cliProgress.Presets.shades_classic,
+  );
+  const started = Date.now();
+  bar.start(0, 0, { rate: 0 });
+  let last = 0;
+  return {
+    tick(rows) {
+      const now = Date.now();
+      if (now - last < 200) return;
+      last = now;
+      bar.setTotal(rows);
+      bar.update(rows, { rate: Math.round(rows / Math.max(0.001, (now - started) / 1000)) });
+    },
+    stop() {
+      bar.stop();
+    },
+  };
+}
