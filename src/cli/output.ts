@@ -14,13 +14,13 @@ export function formatCsv(headers: string[], rows: (string | number | null)[][])
 
 /** One CSV record (RFC 4180 quoting); null is an empty field. */
 export function csvLine(values: readonly (string | number | bigint | null)[]): string {
-  return values
-    .map((v) => {
-      if (v === null) return "";
-      const s = String(v);
-      return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-    })
-    .join(",");
+  return values.map(csvField).join(",");
+}
+
+export function csvField(value: string | number | bigint | null): string {
+  if (value === null) return "";
+  if (typeof value !== "string") return String(value);
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 export function fixed(value: number | null, digits = 2): string | null {

@@ -2,7 +2,7 @@ import { closeSync, existsSync, openSync, readSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
 import cliProgress from "cli-progress";
 import { ConfigError } from "../errors.js";
-import { csvLine } from "./output.js";
+import { csvField, csvLine } from "./output.js";
 
 export type RowFormat = "csv" | "jsonl" | "json";
 
@@ -15,11 +15,14 @@ function cell(value: unknown): Cell {
   return value as Cell;
 }
 
-/** Buffered synchronous writes to a file descriptor: memory stays flat however many rows pass. */
+/**
+ * Rows written synchronously through one reused buffer: memory stays flat however many rows
+ * pass. Rows come as arrays in column order (a statement in raw mode).
+ */
 export class RowSink {
-  private chunk = "";
+  private readonly buffer = Buffer.allocUnsafe(1 << 16);
+  private used = 0;
   rows = 0;
-  private first = true;
 
   constructor(
     private readonly fd: number,
@@ -30,39 +33,47 @@ export class RowSink {
     if (format === "json") this.push("[");
   }
 
-  write(row: Record<string, unknown>): void {
+  write(values: readonly unknown[]): void {
     if (this.format === "csv") {
-      this.push(`${csvLine(this.columns.map((c) => cell(row[c])))}\n`);
+      let line = "";
+      for (let i = 0; i < values.length; i++) line += (i === 0 ? "" : ",") + csvField(cell(values[i]));
+      this.push(`${line}\n`);
     } else {
       const object: Record<string, unknown> = {};
-      for (const c of this.columns) {
-        const v = cell(row[c]);
+      this.columns.forEach((c, i) => {
+        const v = cell(values[i]);
         object[c] = typeof v === "bigint" ? v.toString() : v;
-      }
+      });
       const text = JSON.stringify(object);
-      this.push(this.format === "jsonl" ? `${text}\n` : `${this.first ? "\n" : ",\n"}${text}`);
+      this.push(this.format === "jsonl" ? `${text}\n` : `${this.rows === 0 ? "\n" : ",\n"}${text}`);
     }
-    this.first = false;
     this.rows++;
   }
 
   end(): void {
-    if (this.format === "json") this.push(this.first ? "]\n" : "\n]\n");
+    if (this.format === "json") this.push(this.rows === 0 ? "]\n" : "\n]\n");
     this.flush();
   }
 
   private push(text: string): void {
-    this.chunk += text;
-    if (this.chunk.length >= 1 << 16) this.flush();
+    const length = Buffer.byteLength(text);
+    if (this.used + length > this.buffer.length) this.flush();
+    if (length > this.buffer.length) {
+      writeAll(this.fd, Buffer.from(text));
+      return;
+    }
+    this.used += this.buffer.write(text, this.used);
   }
 
   private flush(): void {
-    if (this.chunk.length === 0) return;
-    const bytes = Buffer.from(this.chunk);
-    let offset = 0;
-    while (offset < bytes.length) offset += writeSync(this.fd, bytes, offset);
-    this.chunk = "";
+    writeAll(this.fd, this.buffer.subarray(0, this.used));
+    this.used = 0;
   }
+}
+
+function writeAll(fd: number, bytes: Buffer): void {
+  let offset = 0;
+  while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
 }
 
 const SQLITE_MAGIC = "SQLite format 3\0";

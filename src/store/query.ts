@@ -57,10 +57,10 @@ export function parseParams(pairs: readonly string[]): Params {
   return params;
 }
 
-/** Runs a prepared query row by row; binding problems become usage errors. */
-export function iterateRows(stmt: Database.Statement, params: Params): IterableIterator<Record<string, unknown>> {
+/** Runs a prepared query (in raw mode: rows as arrays) row by row; binding problems become usage errors. */
+export function iterateRows(stmt: Database.Statement, params: Params): IterableIterator<unknown[]> {
   try {
-    return (Object.keys(params).length > 0 ? stmt.iterate(params) : stmt.iterate()) as IterableIterator<Record<string, unknown>>;
+    return (Object.keys(params).length > 0 ? stmt.iterate(params) : stmt.iterate()) as IterableIterator<unknown[]>;
   } catch (error) {
     throw new ConfigError([`sql: ${errorMessage(error)} (give named parameters as --param name=value and write them :name in the query)`]);
   }

@@ -39,7 +39,7 @@ export function registerExport(program: Command): void {
         if (name !== undefined && !relationExists(db, name)) {
           throw new ConfigError([`export: no table or view named "${name}"; there are: ${relationNames(db).join(", ")}`]);
         }
-        const stmt = prepareQuery(db, opts.query ?? `SELECT * FROM ${quoteIdentifier(name!)}`);
+        const stmt = prepareQuery(db, opts.query ?? `SELECT * FROM ${quoteIdentifier(name!)}`).raw(true);
         const fd = opts.out ? openOutput(opts.out, opts.force ?? false, settings.dbPath) : 1;
         const progress = progressLine(opts.progress && process.stderr.isTTY === true && (fd !== 1 || !process.stdout.isTTY));
         const sink = new RowSink(fd, opts.format as RowFormat, columnNames(stmt));

@@ -25,11 +25,11 @@ export function registerSql(program: Command): void {
       const settings = loadSettings(global);
       const db = openReadOnly(settings.dbPath);
       try {
-        const stmt = prepareQuery(db, query);
+        const stmt = prepareQuery(db, query).raw(true);
         const columns = columnNames(stmt);
         if (format === "table") {
           const rows: (string | number | null)[][] = [];
-          for (const row of iterateRows(stmt, params)) rows.push(columns.map((c) => tableCell(row[c])));
+          for (const row of iterateRows(stmt, params)) rows.push(row.map(tableCell));
           process.stdout.write(`${formatTable(columns, rows)}\n(${rows.length} row${rows.length === 1 ? "" : "s"})\n`);
           return;
         }
