@@ -6,7 +6,7 @@
  *   npm run bench:export [-- rows]
  */
 import { spawn } from "node:child_process";
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { openDb } from "../src/store/open.js";
 import { addDays } from "../src/util/time.js";
@@ -63,6 +63,7 @@ const seconds = (Date.now() - started) / 1000;
 const lines = readFileSync(out, "utf8").split("\n").length - 2;
 console.log(`exported ${lines.toLocaleString("en")} rows (${(statSync(out).size / 1e6).toFixed(0)} MB of CSV) in ${seconds.toFixed(1)} s: ${Math.round(lines / seconds).toLocaleString("en")} rows/s`);
 console.log(`peak RSS of the CLI: ${(peak / 1024 / 1024).toFixed(0)} MB (target: under 150 MB)`);
+rmSync(dir, { recursive: true, force: true });
 if (code !== 0 || lines !== rows || peak >= 150 * 1024 * 1024) {
   console.log("FAILED");
   process.exitCode = 1;
