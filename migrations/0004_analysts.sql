@@ -1,6 +1,6 @@
 -- oss-pulse schema, version 4: views for analysts.
 -- The views by project are keyed by project name, and a query filtered on `project` reads only
--- that project's rows through primary keys (tests/store/analyst-views.test.ts checks the plans).
+-- that project's rows through primary keys (tests/analysts/views.test.ts checks the plans).
 
 -- The config's `bots` list (lower-cased), copied on every sync so that SQL excludes the same
 -- identities from contributors as the scorer does.
@@ -173,7 +173,7 @@ JOIN json_each((
 )) d;
 
 -- Every run with its targets that did not end 'ok' or 'skipped' (a JSON array of
--- {"target", "outcome", "error"}), newest first when ordered by started_at.
+-- {"target", "outcome", "error"}; `[]` when none).
 CREATE VIEW run_failures AS
 SELECT r.id AS run_id, r.kind, r.trigger, r.started_at, r.finished_at, r.status, r.error,
        r.requests, r.points,

@@ -71,9 +71,19 @@ export class RowSink {
   }
 }
 
+/** The reader went away (`oss-pulse export … | head`): stop writing, as a pipe's writer does. */
+export class OutputClosed extends Error {
+  override name = "OutputClosed";
+}
+
 function writeAll(fd: number, bytes: Buffer): void {
   let offset = 0;
-  while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
+  try {
+    while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EPIPE") throw new OutputClosed("output closed");
+    throw error;
+  }
 }
 
 const SQLITE_MAGIC = "SQLite format 3\0";

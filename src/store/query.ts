@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { ConfigError, errorMessage } from "../errors.js";
+import { ConfigError, FatalError, errorMessage } from "../errors.js";
 import { type Db, openDb } from "./open.js";
 
 /**
@@ -57,12 +57,22 @@ export function parseParams(pairs: readonly string[]): Params {
   return params;
 }
 
-/** Runs a prepared query (in raw mode: rows as arrays) row by row; binding problems become usage errors. */
-export function iterateRows(stmt: Database.Statement, params: Params): IterableIterator<unknown[]> {
+/**
+ * Runs a prepared query (in raw mode: rows as arrays) row by row. Binding problems are usage
+ * errors; a failure while stepping (a function SQLite refuses, an overflow) names the query.
+ */
+export function* iterateRows(stmt: Database.Statement, params: Params): Generator<unknown[]> {
+  let rows: IterableIterator<unknown[]>;
   try {
-    return (Object.keys(params).length > 0 ? stmt.iterate(params) : stmt.iterate()) as IterableIterator<unknown[]>;
+    rows = (Object.keys(params).length > 0 ? stmt.iterate(params) : stmt.iterate()) as IterableIterator<unknown[]>;
   } catch (error) {
     throw new ConfigError([`sql: ${errorMessage(error)} (give named parameters as --param name=value and write them :name in the query)`]);
+  }
+  try {
+    yield* rows;
+  } catch (error) {
+    if (error instanceof Error && error.name === "SqliteError") throw new FatalError(`sql: the query failed: ${error.message}`);
+    throw error;
   }
 }
 

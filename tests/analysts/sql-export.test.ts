@@ -1,9 +1,10 @@
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildFixture } from "../support/analyst-fixture.js";
-import { runCli, tempDir } from "../support/cli.js";
+import { CLI, runCli, tempDir } from "../support/cli.js";
 
 let dir: string;
 let dbPath: string;
@@ -50,6 +51,12 @@ describe("oss-pulse sql", () => {
     expect(r.stderr).toContain(`near "day": syntax error at line 3, column 32\n  WHERE day > '2026-01-01' ORDER day\n${" ".repeat(33)}^`);
   });
 
+  it("reports a query that fails while running as a runtime failure (exit 1)", async () => {
+    const r = await cli("sql", "SELECT load_extension('/nonexistent')");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/sql: the query failed: not authorized/);
+  });
+
   it("says which parameter is missing", async () => {
     const r = await cli("sql", "SELECT * FROM projects WHERE name = :p");
     expect(r.code).toBe(2);
@@ -94,6 +101,16 @@ describe("oss-pulse export", () => {
     expect(r2.stderr).toMatch(/is an SQLite database/);
     expect(hash(other)).toBe(otherHash);
     expect(files()).toBe(before);
+  });
+
+  it("stops quietly when its reader goes away (export … | head)", async () => {
+    const child = spawn(process.execPath, [CLI, "--db", dbPath, "--quiet", "export", "--query", "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) SELECT * FROM score_history, n"], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.stdout.once("data", () => child.stdout.destroy());
+    const code = await new Promise((resolve) => child.on("close", resolve));
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
   });
 
   it("names the tables and views when the name is unknown", async () => {

@@ -2,7 +2,7 @@ import { closeSync } from "node:fs";
 import type { Command } from "commander";
 import { ConfigError } from "../../errors.js";
 import { columnNames, iterateRows, openReadOnly, parseParams, prepareQuery, quoteIdentifier, relationExists, relationNames } from "../../store/query.js";
-import { type RowFormat, RowSink, openOutput, progressLine } from "../rows.js";
+import { OutputClosed, type RowFormat, RowSink, openOutput, progressLine } from "../rows.js";
 import { type GlobalOptions, loadSettings } from "../runtime.js";
 import { collect } from "./sql.js";
 
@@ -49,6 +49,8 @@ export function registerExport(program: Command): void {
             progress.tick(sink.rows);
           }
           sink.end();
+        } catch (error) {
+          if (!(error instanceof OutputClosed)) throw error;
         } finally {
           progress.stop();
           if (fd !== 1) closeSync(fd);

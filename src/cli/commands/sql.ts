@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { ConfigError } from "../../errors.js";
 import { columnNames, iterateRows, openReadOnly, parseParams, prepareQuery } from "../../store/query.js";
 import { formatTable } from "../output.js";
-import { RowSink } from "../rows.js";
+import { OutputClosed, RowSink } from "../rows.js";
 import { type GlobalOptions, loadSettings } from "../runtime.js";
 
 interface SqlOptions {
@@ -34,8 +34,12 @@ export function registerSql(program: Command): void {
           return;
         }
         const sink = new RowSink(1, format as "csv" | "json", columns);
-        for (const row of iterateRows(stmt, params)) sink.write(row);
-        sink.end();
+        try {
+          for (const row of iterateRows(stmt, params)) sink.write(row);
+          sink.end();
+        } catch (error) {
+          if (!(error instanceof OutputClosed)) throw error;
+        }
       } finally {
         db.close();
       }
