@@ -126,7 +126,7 @@ function isSqlite(path: string): boolean {
 }
 
 /** A progress line on a terminal (rows so far and their rate); nothing when stderr is not one. */
-export function progressLine(enabled: boolean): { tick(rows: number): void; stop(): void } {
+export function progressLine(enabled: boolean): { tick(rows: number): void; stop(rows: number): void } {
   if (!enabled) return { tick() {}, stop() {} };
   const bar = new cliProgress.SingleBar(
     { format: "export: {value} rows, {rate} rows/s", fps: 5, hideCursor: true, clearOnComplete: false },
@@ -135,15 +135,19 @@ export function progressLine(enabled: boolean): { tick(rows: number): void; stop
   const started = Date.now();
   bar.start(0, 0, { rate: 0 });
   let last = 0;
+  const show = (rows: number, now: number) => {
+    bar.setTotal(rows);
+    bar.update(rows, { rate: Math.round(rows / Math.max(0.001, (now - started) / 1000)) });
+  };
   return {
     tick(rows) {
       const now = Date.now();
       if (now - last < 200) return;
       last = now;
-      bar.setTotal(rows);
-      bar.update(rows, { rate: Math.round(rows / Math.max(0.001, (now - started) / 1000)) });
+      show(rows, now);
     },
-    stop() {
+    stop(rows) {
+      show(rows, Date.now());
       bar.stop();
     },
   };

@@ -52,7 +52,7 @@ export function registerExport(program: Command): void {
         } catch (error) {
           if (!(error instanceof OutputClosed)) throw error;
         } finally {
-          progress.stop();
+          progress.stop(sink.rows);
           if (fd !== 1) closeSync(fd);
         }
         if (opts.out) process.stderr.write(`exported ${sink.rows} rows to ${opts.out}\n`);
