@@ -1,5 +1,5 @@
-import { closeSync, existsSync, openSync, readSync, writeSync } from "node:fs";
-import { resolve } from "node:path";
+import { closeSync, existsSync, mkdirSync, openSync, readSync, writeSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import cliProgress from "cli-progress";
 import { ConfigError } from "../errors.js";
 import { csvField, csvLine } from "./output.js";
@@ -101,6 +101,7 @@ export function openOutput(path: string, force: boolean, dbPath: string): number
     if (isSqlite(target)) throw new ConfigError([`--out: ${path} is an SQLite database; refusing to overwrite it`]);
     if (!force) throw new ConfigError([`--out: ${path} exists; give --force to overwrite it`]);
   }
+  mkdirSync(dirname(target), { recursive: true });
   try {
     return openSync(target, force ? "w" : "wx", 0o644);
   } catch (error) {

@@ -76,8 +76,9 @@ describe("the report in a real browser", () => {
     const page = await browser.newPage();
     const html = renderReport({ title: "t", generatedAt: "2026-01-01T00:00:00Z", model: { name: "m", params: {} }, latest: [], series: [] })
       .replace("</body>", '<div style="display:none"><canvas id="late"></canvas></div><script>Chart.register({ id: "block", beforeRender() { return false; } }); new Chart(document.getElementById("late"), { type: "bar", data: { labels: [], datasets: [] } });</script></body>');
-    await page.setContent(html);
-    await page.waitForTimeout(300);
+    await page.setContent(html, { waitUntil: "load" });
+    // Two animation frames after load: a chart that was going to draw has drawn by then.
+    await page.evaluate("new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))");
     expect(await page.evaluate("document.documentElement.dataset.ready")).toBeUndefined();
     await page.close();
   }, 30_000);
