@@ -126,7 +126,7 @@ JOIN json_each((
              SUM(kind = 'new_contributor') AS new_contributors,
              SUM(kind = 'stars') AS repos_with_snapshot,
              SUM(CASE WHEN kind = 'stars' THEN value END) AS stars,
-             TOTAL(CASE WHEN kind = 'stars_added' THEN value END) AS stars_added,
+             COALESCE(SUM(CASE WHEN kind = 'stars_added' THEN value END), 0) AS stars_added,
              SUM(kind = 'downloads') AS packages,
              SUM(kind = 'downloads' AND value IS NOT NULL) AS packages_known,
              CASE WHEN SUM(kind = 'downloads' AND value IS NULL) = 0

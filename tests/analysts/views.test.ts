@@ -75,6 +75,24 @@ describe("analysts' views", () => {
   });
 });
 
+describe("retained stars in daily_project_inputs", () => {
+  it("adds up the star history day by day, as integers", () => {
+    const repo = db.prepare("SELECT id FROM repos WHERE full_name = 'acme/core'").pluck().get() as number;
+    const add = db.prepare("INSERT INTO star_history (repo_id, day, stars_added) VALUES (?, ?, ?)");
+    add.run(repo, "2026-01-03", 5);
+    add.run(repo, "2026-01-10", 2);
+    const retained = db.prepare("SELECT day, retained_stars FROM daily_project_inputs WHERE project = 'ours' AND day IN ('2026-01-02', '2026-01-03', '2026-01-09', '2026-01-10', '2026-06-30') ORDER BY day").all();
+    expect(retained).toEqual([
+      { day: "2026-01-02", retained_stars: 0 },
+      { day: "2026-01-03", retained_stars: 5 },
+      { day: "2026-01-09", retained_stars: 5 },
+      { day: "2026-01-10", retained_stars: 7 },
+      { day: "2026-06-30", retained_stars: 7 },
+    ]);
+    expect(db.prepare("SELECT typeof(retained_stars) FROM daily_project_inputs WHERE project = 'rival' LIMIT 1").pluck().get()).toBe("integer");
+  });
+});
+
 describe("daily_package_downloads_30d", () => {
   it("agrees with the model's definition of 30-day downloads on every kind of series", () => {
     const d = openDb(":memory:");
