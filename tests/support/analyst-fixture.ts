@@ -4,7 +4,7 @@ import { score } from "../../src/jobs/score.js";
 import { upsertCommits, upsertIssues, upsertReleases } from "../../src/store/facts.js";
 import { type Db, openDb } from "../../src/store/open.js";
 import { listProjectPackages, syncProjectPackages, upsertDailyDownloads } from "../../src/store/packages.js";
-import { ensureRepo, syncProjects, upsertSnapshot } from "../../src/store/repos.js";
+import { ensureRepo, syncProjects, updateIdentity, upsertSnapshot } from "../../src/store/repos.js";
 import { finishRun, recordTarget, startRun } from "../../src/store/runs.js";
 import { BEGINNING, completeSync } from "../../src/store/sync.js";
 import { silentLogger } from "../../src/util/log.js";
@@ -115,7 +115,7 @@ export function buildFixture(path = ":memory:"): { db: Db; facts: FixtureFacts }
   for (const name of ["acme/core", "acme/cli", "rival/engine"]) {
     const repo = ensureRepo(db, name, NOW);
     repoIds.set(name, repo.id);
-    db.prepare("UPDATE repos SET created_at = '2025-12-01T00:00:00Z' WHERE id = ?").run(repo.id);
+    updateIdentity(db, repo, { githubId: 100 + repoIds.size, fullName: name, defaultBranch: "main", createdAt: "2025-12-01T00:00:00Z" }, NOW);
     const commits: CommitItem[] = facts.commits.filter((c) => c.repo === name).map((c) => ({
       sha: c.sha,
       commit: { author: { name: c.login ?? c.email, email: c.email, date: `${c.day}T10:00:00Z` }, committer: { date: `${c.day}T10:00:00Z` } },
