@@ -6,7 +6,8 @@ import { type Db, openDb } from "./open.js";
  * Analysts' queries: a connection that cannot write, and statements checked before they run.
  * Three locks, each enough alone for ordinary writes: the file is opened read-only, the
  * connection is `query_only`, and a statement SQLite does not call read-only is refused.
- * ATTACH, DETACH and VACUUM (INTO) pass SQLite's read-only test, so they are refused by name.
+ * ATTACH and pragmas (writable_schema among them) pass SQLite's read-only test, so they, DETACH,
+ * VACUUM (INTO), REINDEX and ANALYZE are refused by name, with a message that says so.
  */
 export function openReadOnly(path: string): Db {
   const db = openDb(path, { create: false, readonly: true });
