@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readSync } from "node:fs";
 import { dirname } from "node:path";
 import { FatalError, errorMessage } from "../errors.js";
 import { migrate } from "./migrate.js";
@@ -53,7 +53,16 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
 }
 
 function assertSqliteFile(path: string): void {
-  const header = readFileSync(path).subarray(0, 16).toString("latin1");
+  // Only the 16-byte header: reading the whole file would cost its size in memory.
+  const fd = openSync(path, "r");
+  const bytes = Buffer.alloc(16);
+  let read: number;
+  try {
+    read = readSync(fd, bytes, 0, 16, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const header = bytes.subarray(0, read).toString("latin1");
   if (header.length === 0) return; // an empty file (pre-created) becomes a database
   if (header !== SQLITE_MAGIC) {
     throw new FatalError(`${path} is not an SQLite database; refusing to touch it`);
