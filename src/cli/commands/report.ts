@@ -1,10 +1,9 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
 import type { Command } from "commander";
 import { ConfigError } from "../../errors.js";
 import { reportData } from "../../jobs/report.js";
 import { score } from "../../jobs/score.js";
 import { renderReport } from "../../report/html.js";
+import { outputFileProblem, writeOutputFile } from "../../util/output-file.js";
 import { isDay } from "../../util/time.js";
 import { type GlobalOptions, openRuntime } from "../runtime.js";
 
@@ -17,8 +16,12 @@ export function registerReport(program: Command): void {
     .option("-p, --project <name...>", "only these projects")
     .option("--from <day>", "first day shown (YYYY-MM-DD)")
     .option("--no-compute", "use the stored scores without evaluating again")
-    .action((opts: { out: string; model?: string; project?: string[]; from?: string; compute: boolean }) => {
+    .option("-f, --force", "overwrite --out if it exists (never an SQLite database)")
+    .action((opts: { out: string; model?: string; project?: string[]; from?: string; compute: boolean; force?: boolean }) => {
       if (opts.from !== undefined && !isDay(opts.from)) throw new ConfigError([`--from: must be a day YYYY-MM-DD, got ${JSON.stringify(opts.from)}`]);
+      // Refused before the database is opened or any score computed.
+      const problem = outputFileProblem(opts.out, "--out", opts.force === true);
+      if (problem) throw new ConfigError([problem]);
       const rt = openRuntime(program.opts<GlobalOptions>());
       try {
         const modelName = opts.model ?? rt.config.defaultModel ?? rt.config.models[0]!.name;
@@ -29,8 +32,7 @@ export function registerReport(program: Command): void {
         if (unknown.length > 0) throw new ConfigError(unknown.map((u) => `--project: no such name "${u}" in the config`));
         if (opts.compute) score(rt, { projects });
         const html = renderReport(reportData(rt.db, model, { projects, ...(opts.from ? { from: opts.from } : {}), now: rt.clock() }));
-        mkdirSync(dirname(opts.out), { recursive: true });
-        writeFileSync(opts.out, html);
+        writeOutputFile(opts.out, html, { flag: "--out", force: opts.force === true });
         process.stdout.write(`wrote ${opts.out} (${Math.round(html.length / 1024)} KiB)\n`);
       } finally {
         rt.close();
