@@ -2,6 +2,9 @@ import { z } from "zod";
 
 // Only the fields oss-pulse reads. A response that lacks one is drift, reported by name.
 
+/** A count GitHub reports: never negative (a negative one is a broken answer, not data). */
+const count = z.number().int().min(0);
+
 const actor = z.object({ login: z.string(), type: z.string().optional() }).nullable();
 
 export const RepoResponse = z.object({
@@ -9,10 +12,10 @@ export const RepoResponse = z.object({
   full_name: z.string(),
   default_branch: z.string().nullable().optional(),
   created_at: z.string(),
-  stargazers_count: z.number().int(),
-  forks_count: z.number().int(),
-  subscribers_count: z.number().int().optional(),
-  open_issues_count: z.number().int(),
+  stargazers_count: count,
+  forks_count: count,
+  subscribers_count: count.optional(),
+  open_issues_count: count,
 });
 export type RepoResponse = z.infer<typeof RepoResponse>;
 
@@ -51,7 +54,7 @@ export const ReleaseItem = z.object({
     z.object({
       id: z.number().int(),
       name: z.string(),
-      download_count: z.number().int(),
+      download_count: count,
       updated_at: z.string().nullable().optional(),
     }),
   ),
@@ -75,12 +78,12 @@ export const RepoSnapshotNode = z.object({
   createdAt: z.string(),
   isEmpty: z.boolean(),
   defaultBranchRef: z.object({ name: z.string() }).nullable(),
-  stargazerCount: z.number().int(),
-  forkCount: z.number().int(),
-  watchers: z.object({ totalCount: z.number().int() }),
-  openIssues: z.object({ totalCount: z.number().int() }),
-  openPullRequests: z.object({ totalCount: z.number().int() }),
-  releases: z.object({ totalCount: z.number().int() }),
+  stargazerCount: count,
+  forkCount: count,
+  watchers: z.object({ totalCount: count }),
+  openIssues: z.object({ totalCount: count }),
+  openPullRequests: z.object({ totalCount: count }),
+  releases: z.object({ totalCount: count }),
 });
 export type RepoSnapshotNode = z.infer<typeof RepoSnapshotNode>;
 
