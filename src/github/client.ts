@@ -34,6 +34,8 @@ export interface GitHubClientOptions {
   sleep?: Sleep;
   now?: () => Date;
   warn?: (message: string) => void;
+  /** Progress of long crawls. */
+  info?: (message: string) => void;
 }
 
 /** One page of a REST list, validated. `etag` is to be stored with the page's rows. */
@@ -43,6 +45,8 @@ export interface ListPage<T> {
   url: string;
   /** The next page, relative to the API base; null on the last page. */
   next: string | null;
+  /** The page number of rel="last", when the answer gives one: how long the list is. */
+  lastPage: number | null;
   etag: string | null;
   scope: string;
   notModified: boolean;
@@ -55,6 +59,13 @@ export interface SnapshotResult {
 }
 
 const MIN_PAGE = 25;
+/**
+ * Pages one stream may read in one run when the list does not say how long it is (no
+ * rel="last" on its first page): two million items at 100 a page, more than any repository has.
+ */
+export const MAX_PAGES_PER_STREAM = 20_000;
+/** Log a line every this many pages of one stream. */
+const PROGRESS_EVERY = 100;
 
 /**
  * The one GitHub client the collectors use: throttling, retries, per-attempt timeouts,
@@ -250,10 +261,14 @@ export class GitHubClient {
     const { octokit, label } = this.pick(target);
     let url: string | null = start;
     const seen = new Set<string>();
-    while (url !== null) {
+    let cap = MAX_PAGES_PER_STREAM;
+    for (let pages = 0; url !== null; pages++) {
       if (seen.has(url)) throw new HostError(`GET ${url}: pagination repeats itself`, "github");
+      if (pages >= cap) throw new PageCapError(`GET ${pathOnly(start)}: still a rel="next" after ${pages} pages, more than the list's size can need; stopped`);
       seen.add(url);
       const page: ListPage<T> = await this.fetchPage(octokit, label, target, url, schema, options.conditional ?? true);
+      if (pages === 0) cap = pageCap(page.lastPage, pageNumber(url));
+      if ((pages + 1) % PROGRESS_EVERY === 0) this.options.info?.(`GET ${pathOnly(start)}: ${pages + 1} pages read${page.lastPage ? ` of about ${page.lastPage}` : ""}`);
       yield page;
       url = page.next;
     }
@@ -280,14 +295,15 @@ export class GitHubClient {
         return {
           items,
           url: current,
-          next: this.nextOf(response.headers.link),
+          next: this.nextOf(response.headers.link, current),
+          lastPage: lastPageOf(response.headers.link),
           etag: response.headers.etag ?? null,
           scope: label,
           notModified: false,
         };
       } catch (error) {
         if (error instanceof RequestError && error.status === 304) {
-          return { items: [], url: current, next: null, etag: etag ?? null, scope: label, notModified: true };
+          return { items: [], url: current, next: null, lastPage: null, etag: etag ?? null, scope: label, notModified: true };
         }
         if (isPageTooBig(error)) {
           const smaller = shrinkPage(current);
@@ -324,15 +340,80 @@ export class GitHubClient {
     return path.startsWith("http") ? path : `${this.apiUrl}${path}`;
   }
 
-  /** Link rel="next", made relative to the API base so a stored cursor survives a base-URL change. */
-  private nextOf(link: string | undefined): string | null {
+  /**
+   * Link rel="next", made relative to the API base so a stored cursor survives a base-URL change.
+   * Only a link to the same list on the configured API is followed: any other origin or path
+   * would receive the Authorization header, and would be stored as the stream's cursor.
+   */
+  private nextOf(link: string | undefined, current: string): string | null {
     const match = /<([^>]+)>;\s*rel="next"/.exec(link ?? "");
     if (!match?.[1]) return null;
-    const next = match[1];
-    if (next.startsWith(this.apiUrl)) return next.slice(this.apiUrl.length);
-    const parsed = new URL(next);
-    return `${parsed.pathname}${parsed.search}`;
+    const base = new URL(`${this.apiUrl}/`);
+    const prefix = base.pathname.replace(/\/+$/, "");
+    let next: URL;
+    try {
+      next = new URL(match[1], base);
+    } catch {
+      throw new ResponseShapeError(`GET ${pathOnly(current)}`, [`Link rel="next" is not a URL; not followed`]);
+    }
+    const relative = next.pathname.startsWith(`${prefix}/`) ? next.pathname.slice(prefix.length) : null;
+    if (next.origin !== base.origin || relative === null || next.username || next.password) {
+      throw new ResponseShapeError(`GET ${pathOnly(current)}`, [`Link rel="next" points outside the configured API (${this.apiUrl}); not followed`]);
+    }
+    const from = new URL(current, base);
+    if (!sameList(from.pathname.slice(prefix.length), relative)) {
+      throw new ResponseShapeError(`GET ${pathOnly(current)}`, [`Link rel="next" points to another path (${relative}), not the next page of this list; not followed`]);
+    }
+    return `${relative}${next.search}`;
   }
+}
+
+/** A rel="next" that is still there when the list's size says it should have ended. */
+export class PageCapError extends ResponseShapeError {
+  constructor(message: string) {
+    super(message.split(":")[0] ?? message, [message.slice(message.indexOf(":") + 2)]);
+  }
+}
+
+/**
+ * Two paths name the same list when they differ at most in how the repository is named:
+ * `/repos/{owner}/{repo}/x` (any case) or GitHub's own `/repositories/{id}/x`.
+ */
+function sameList(a: string, b: string): boolean {
+  const key = (path: string) => {
+    const byName = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
+    if (byName) return { repo: `${byName[1]}/${byName[2]}`.toLowerCase(), rest: byName[3] ?? "" };
+    const byId = /^\/repositories\/(\d+)(\/.*)?$/.exec(path);
+    if (byId) return { repo: null, rest: byId[2] ?? "" };
+    return { repo: path, rest: "" };
+  };
+  const ka = key(a);
+  const kb = key(b);
+  if (ka.rest !== kb.rest) return false;
+  return ka.repo === kb.repo || ka.repo === null || kb.repo === null;
+}
+
+/** The page number in rel="last", or null. */
+function lastPageOf(link: string | undefined): number | null {
+  const match = /<([^>]+)>;\s*rel="last"/.exec(link ?? "");
+  if (!match?.[1]) return null;
+  const page = Number(new URLSearchParams(match[1].split("?")[1] ?? "").get("page"));
+  return Number.isInteger(page) && page > 0 ? page : null;
+}
+
+function pageNumber(url: string): number {
+  const page = Number(new URLSearchParams(url.split("?")[1] ?? "").get("page") ?? 1);
+  return Number.isInteger(page) && page > 0 ? page : 1;
+}
+
+/**
+ * How many pages one run of a stream may read: what rel="last" of its first page says is left,
+ * with a margin for items added during the crawl; without rel="last", MAX_PAGES_PER_STREAM.
+ */
+export function pageCap(lastPage: number | null, firstPage: number): number {
+  if (lastPage === null) return MAX_PAGES_PER_STREAM;
+  const left = Math.max(1, lastPage - firstPage + 1);
+  return Math.min(MAX_PAGES_PER_STREAM, left + Math.max(10, Math.ceil(left / 10)));
 }
 
 class NotFound extends Error {

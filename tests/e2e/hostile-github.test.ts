@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type FakeGitHub, type FakeRepo, generateRepo, startFakeGitHub } from "../support/fake-github/index.js";
 import { runCli, tempDir, writeConfig } from "../support/cli.js";
+import { listenLoopback } from "../support/loopback.js";
 
 /** Hostile GitHub answers fed to the real CLI; each case asserts what is (not) stored. */
 
@@ -61,5 +62,44 @@ describe("counts", () => {
     expect(summary.targets.find((t) => t.target === "acme/fine")?.outcome).toBe("ok");
     expect(query(db, "SELECT s.stars FROM repo_snapshots s JOIN repos r ON r.id = s.repo_id WHERE r.full_name = 'acme/neg'")).toEqual([]);
     expect(query<{ stars: number }>(db, "SELECT MIN(stars) AS stars FROM repo_snapshots")[0]!.stars).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe("a Link rel=\"next\" to another host", () => {
+  it("is not followed: no request (so no token) goes there, the page stores nothing, and the next run resumes at the last good cursor", async () => {
+    const { fake, db, config } = await setup([make("x", 1, { commits: 250 })]);
+    const elsewhere: { path: string; authorization: string | undefined }[] = [];
+    const other = await listenLoopback((req, res) => {
+      elsewhere.push({ path: req.url ?? "", authorization: req.headers.authorization });
+      res.end("[]");
+    });
+    try {
+      const page2 = await realBody(fake, "/repos/acme/x/commits?per_page=100&page=2");
+      const hostile = fake.addFault({
+        path: "/repos/acme/x/commits",
+        query: { page: "2" },
+        respond: { status: 200, body: page2, headers: { link: `<${other.url}/steal?x=1>; rel="next"` } },
+      });
+      const first = await collect(config, { GITHUB_TOKEN: "canary-token-never-elsewhere" });
+      const x = first.summary.targets[0]!;
+      expect(x.outcome).toBe("failed");
+      expect(x.error).toMatch(/commits: .*Link rel="next" points outside the configured API/);
+      expect(x.error).not.toMatch(/gone/);
+      expect(elsewhere).toEqual([]);
+      expect(query(db, "SELECT status FROM repos")).toEqual([{ status: "active" }]);
+      // Page 1 stays committed with the cursor to page 2; page 2 (whose link was refused) is not stored.
+      expect(query(db, "SELECT COUNT(*) AS n FROM commits")).toEqual([{ n: 100 }]);
+      const cursor = query<{ cursor: string }>(db, "SELECT cursor FROM sync_state WHERE stream = 'commits'")[0]!.cursor;
+      expect(cursor).toMatch(/page=2/);
+      expect(cursor).not.toMatch(/steal/);
+
+      hostile.remove();
+      const second = await collect(config, { GITHUB_TOKEN: "canary-token-never-elsewhere" });
+      expect(second.summary.targets[0]!.outcome).toBe("ok");
+      expect(query(db, "SELECT COUNT(*) AS n FROM commits")).toEqual([{ n: 250 }]);
+      expect(elsewhere).toEqual([]);
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -2,6 +2,7 @@ import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ResponseShapeError } from "../../src/errors.js";
 import { GitHubClient } from "../../src/github/client.js";
+import { IssueItem } from "../../src/github/schemas.js";
 
 /** Hostile answers at the HTTP boundary (nock 14): what the client must refuse, and how. */
 
@@ -69,5 +70,73 @@ describe("counts from GitHub are never negative", () => {
       .reply(200, { id: 7, full_name: "o/r", created_at: "2020-01-01T00:00:00Z", stargazers_count: -5, forks_count: 0, open_issues_count: 0 });
     await expect(client().getRepo("o/r")).rejects.toThrow(/stargazers_count/);
     expect(scope.isDone()).toBe(true);
+  });
+});
+
+const issue = (n: number) => ({ number: n, state: "open", user: { login: "u" }, created_at: "2026-01-01T00:00:00Z", updated_at: "2026-01-01T00:00:00Z", closed_at: null });
+
+describe("Link rel=\"next\" is followed only to the next page of the same list on the configured API", () => {
+  const start = "/repos/o/r/issues?state=all&per_page=2";
+
+  it.each([
+    ["another host", "http://other.host/steal?x=1", /points outside the configured API/],
+    ["another scheme and port", "http://api.github.com:8443/repos/o/r/issues?page=2", /points outside the configured API/],
+    ["another path on the API host", "https://api.github.com/steal?x=1", /points to another path \(\/steal\)/],
+    ["another repository's list", "https://api.github.com/repos/evil/r/issues?page=2", /points to another path/],
+    ["a dot-dot escape", "https://api.github.com/repos/o/r/issues/../../../../user?page=2", /points to another path \(\/user\)/],
+    ["credentials in the URL", "https://me:pw@api.github.com/repos/o/r/issues?page=2", /points outside the configured API/],
+  ])("%s: the page fails clearly, and nothing is requested there", async (_name, next, expected) => {
+    const scope = nock(API).get("/repos/o/r/issues").query(true).reply(200, [issue(1), issue(2)], { link: `<${next}>; rel="next"` });
+    const elsewhere = nock("http://other.host").get(/.*/).reply(200, []);
+    const pages: number[][] = [];
+    const error = await (async () => {
+      for await (const page of client().list("o/r", start, IssueItem)) pages.push(page.items.map((i) => i.number));
+    })().catch((e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(ResponseShapeError);
+    expect((error as Error).message).toMatch(expected);
+    expect((error as Error).message).not.toMatch(/gone/);
+    expect(pages).toEqual([]); // the page with the bad link is not handed on, so not stored
+    expect(scope.isDone()).toBe(true);
+    expect(elsewhere.isDone()).toBe(false);
+  });
+
+  it("a path prefix of GitHub Enterprise must be kept", async () => {
+    const ghes = "https://ghe.example/api/v3";
+    nock("https://ghe.example").get("/api/v3/repos/o/r/issues").query(true).reply(200, [issue(1)], { link: '<https://ghe.example/other/repos/o/r/issues?page=2>; rel="next"' });
+    await expect(client({ apiUrl: ghes }).page("o/r", start, IssueItem)).rejects.toThrow(/points outside the configured API/);
+  });
+
+  it("GitHub's own /repositories/{id} form of the same list is followed", async () => {
+    nock(API).get("/repos/o/r/issues").query(true).reply(200, [issue(1)], { link: `<${API}/repositories/42/issues?state=all&per_page=2&page=2>; rel="next"` });
+    nock(API).get("/repositories/42/issues").query(true).reply(200, [issue(2)]);
+    const seen: number[] = [];
+    for await (const page of client().list("o/r", start, IssueItem)) seen.push(...page.items.map((i) => i.number));
+    expect(seen).toEqual([1, 2]);
+  });
+});
+
+describe("a Link that never ends", () => {
+  it("is capped by what rel=\"last\" says the list needs, with progress logged, and fails clearly past the cap", async () => {
+    let served = 0;
+    nock(API)
+      .get("/repos/o/r/issues")
+      .query(true)
+      .times(1000)
+      .reply((uri) => {
+        served++;
+        const page = Number(new URL(uri, API).searchParams.get("page") ?? 1);
+        // Page after page, forever, each claiming the list has 150 pages.
+        return [200, [issue(page)], { link: `<${API}/repos/o/r/issues?per_page=1&page=${page + 1}>; rel="next", <${API}/repos/o/r/issues?per_page=1&page=150>; rel="last"` }];
+      });
+    const progress: string[] = [];
+    const gh = client({ info: (m) => progress.push(m) });
+    let pages = 0;
+    const error = await (async () => {
+      for await (const _page of gh.list("o/r", "/repos/o/r/issues?per_page=1", IssueItem)) pages++;
+    })().catch((e: unknown) => e as Error);
+    expect(error?.message).toMatch(/GET \/repos\/o\/r\/issues: .*still a rel="next" after 165 pages, more than the list's size can need/);
+    expect(pages).toBe(165);
+    expect(served).toBe(165);
+    expect(progress).toEqual(["GET /repos/o/r/issues: 100 pages read of about 150"]);
   });
 });
