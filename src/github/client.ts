@@ -8,7 +8,8 @@ import { HostError, ResponseShapeError } from "../errors.js";
 import { redact, tokenLabel } from "../util/secrets.js";
 import { type Sleep, realSleep } from "../util/time.js";
 import { Accounting, USAGE_HEADER } from "./accounting.js";
-import { classifyError, isPageTooBig } from "./errors.js";
+import { RedirectRefusedError, classifyError, isPageTooBig } from "./errors.js";
+import { repoNameProblem } from "./names.js";
 import { SNAPSHOT_BATCH_SIZE, snapshotBatchQuery } from "./queries.js";
 import { RateLimitNode, ReleaseItem, RepoResponse, RepoSnapshotNode, StarWeek } from "./schemas.js";
 
@@ -135,7 +136,9 @@ export class GitHubClient {
       if (usage) options.headers = { ...options.headers, [USAGE_HEADER]: usage };
       for (let attempt = 0; ; attempt++) {
         try {
-          return await request(options);
+          const response = await request(options);
+          if (isRedirect(response.status)) throw new RedirectRefusedError(response.status, response.headers.location);
+          return response;
         } catch (error) {
           const wait = unrecognisedRetryAfter(error);
           if (wait === null || attempt >= 2 || wait > maxWait) throw error;
@@ -147,23 +150,52 @@ export class GitHubClient {
     return octokit;
   }
 
-  /** Every attempt passes here: a fresh timeout each, and the accounting. */
+  /**
+   * Every attempt passes here: a fresh timeout each, and the accounting. Redirects (GitHub's
+   * 301 for a renamed or transferred repository) are followed here, and only to the same kind
+   * of path on the configured API; any other is handed back unfollowed and refused above.
+   */
   private meteredFetch(label: string): typeof fetch {
     return async (input, init) => {
       const timeout = AbortSignal.timeout(this.options.timeoutMs);
       const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
       const { [USAGE_HEADER]: usage, ...headers } = (init?.headers ?? {}) as Record<string, string>;
-      let response: Response;
-      try {
-        response = await fetch(input, { ...init, headers, signal });
-      } catch (error) {
-        this.accounting.count(1, 0, usage); // an attempt that got no answer still counts as a request
-        throw error;
+      let url = String(input instanceof Request ? input.url : input);
+      for (let hops = 0; ; hops++) {
+        let response: Response;
+        try {
+          response = await fetch(url, { ...init, headers, signal, redirect: "manual" });
+        } catch (error) {
+          this.accounting.count(1, 0, usage); // an attempt that got no answer still counts as a request
+          throw error;
+        }
+        this.accounting.observe(label, response.headers, this.now());
+        this.accounting.count(1, await pointsOf(response, label !== "anonymous"), usage);
+        const location = isRedirect(response.status) ? response.headers.get("location") : null;
+        if (location === null || hops >= 4) return response;
+        const target = this.redirectTarget(url, location);
+        if (target === null) return response;
+        await response.body?.cancel();
+        url = target;
       }
-      this.accounting.observe(label, response.headers, this.now());
-      this.accounting.count(1, await pointsOf(response, label !== "anonymous"), usage);
-      return response;
     };
+  }
+
+  /** The absolute URL a redirect may be followed to, or null when it must not be. */
+  private redirectTarget(from: string, location: string): string | null {
+    const base = new URL(`${this.apiUrl}/`);
+    const prefix = base.pathname.replace(/\/+$/, "");
+    let target: URL;
+    try {
+      target = new URL(location, from);
+    } catch {
+      return null;
+    }
+    if (target.origin !== base.origin || target.username || target.password || !target.pathname.startsWith(`${prefix}/`)) return null;
+    const to = target.pathname.slice(prefix.length);
+    const byName = /^\/repos\/([^/]+)\/([^/]+)(?:\/|$)/.exec(to);
+    if (byName && repoNameProblem(`${decodeURIComponent(byName[1]!)}/${decodeURIComponent(byName[2]!)}`) !== null) return null;
+    return sameResource(new URL(from).pathname.slice(prefix.length), to) ? target.toString() : null;
   }
 
   /** The instance to use for a target: stable per target (so conditional requests hit), unless its budget runs low. */
@@ -368,6 +400,10 @@ export class GitHubClient {
   }
 }
 
+function isRedirect(status: number): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+
 /** A rel="next" that is still there when the list's size says it should have ended. */
 export class PageCapError extends ResponseShapeError {
   constructor(message: string) {
@@ -380,17 +416,27 @@ export class PageCapError extends ResponseShapeError {
  * `/repos/{owner}/{repo}/x` (any case) or GitHub's own `/repositories/{id}/x`.
  */
 function sameList(a: string, b: string): boolean {
+  return sameResource(a, b, true);
+}
+
+/**
+ * The same resource of a repository, whatever the repository is called: a redirect may move
+ * `/repos/{old}/x` to `/repos/{new}/x` or `/repositories/{id}/x` (a rename), never to another `x`.
+ */
+function sameResource(a: string, b: string, sameName = false): boolean {
   const key = (path: string) => {
     const byName = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
-    if (byName) return { repo: `${byName[1]}/${byName[2]}`.toLowerCase(), rest: byName[3] ?? "" };
+    if (byName) return { kind: "name", repo: `${byName[1]}/${byName[2]}`.toLowerCase(), rest: byName[3] ?? "" };
     const byId = /^\/repositories\/(\d+)(\/.*)?$/.exec(path);
-    if (byId) return { repo: null, rest: byId[2] ?? "" };
-    return { repo: path, rest: "" };
+    if (byId) return { kind: "id", repo: byId[1], rest: byId[2] ?? "" };
+    return { kind: "other", repo: path, rest: "" };
   };
   const ka = key(a);
   const kb = key(b);
   if (ka.rest !== kb.rest) return false;
-  return ka.repo === kb.repo || ka.repo === null || kb.repo === null;
+  if (ka.kind === "other" || kb.kind === "other") return a === b;
+  if (ka.kind === "id" || kb.kind === "id") return true;
+  return !sameName || ka.repo === kb.repo;
 }
 
 /** The page number in rel="last", or null. */

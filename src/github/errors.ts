@@ -7,6 +7,7 @@ import { redact } from "../util/secrets.js";
  * operation, status and GitHub's message; never headers, request options or tokens.
  */
 export function classifyError(error: unknown, target: string, operation: string): Error {
+  if (error instanceof RedirectRefusedError) return new ResponseShapeError(operation, [error.message]);
   if (error instanceof ResponseShapeError || error instanceof UnavailableError || error instanceof AuthError) return error;
   if (error instanceof HostError) return new HostError(redact(`${operation}: ${error.message}`), "github", error.status);
   const status = (error as { status?: number }).status;
@@ -45,4 +46,12 @@ function blockReason(error: unknown): string {
   const data = (error as RequestError).response?.data as { block?: { reason?: string; html_url?: string } } | undefined;
   const block = data?.block;
   return block ? `blocked (${block.reason ?? "unknown reason"}${block.html_url ? `, ${block.html_url}` : ""})` : "access blocked";
+}
+
+/** A redirect (a 301 for a rename) not followed: to another host, another resource, or an invalid owner/repo. */
+export class RedirectRefusedError extends Error {
+  override name = "RedirectRefusedError";
+  constructor(status: number, location: string | undefined) {
+    super(`${status} redirect to ${JSON.stringify((location ?? "").slice(0, 200))} refused: not the same resource on the configured API, or not a valid owner/repo`);
+  }
 }

@@ -1,15 +1,22 @@
 import { z } from "zod";
+import { repoNameProblem } from "./names.js";
 
 // Only the fields oss-pulse reads. A response that lacks one is drift, reported by name.
 
 /** A count GitHub reports: never negative (a negative one is a broken answer, not data). */
 const count = z.number().int().min(0);
 
+/** An `owner/repo` the server reports (a rename): it passes the same check as a name in the config. */
+const repoName = z.string().check((ctx) => {
+  const problem = repoNameProblem(ctx.value);
+  if (problem) ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
+});
+
 const actor = z.object({ login: z.string(), type: z.string().optional() }).nullable();
 
 export const RepoResponse = z.object({
   id: z.number().int(),
-  full_name: z.string(),
+  full_name: repoName,
   default_branch: z.string().nullable().optional(),
   created_at: z.string(),
   stargazers_count: count,
@@ -74,7 +81,7 @@ export const PullItem = z.object({ number: z.number().int() });
 /** The snapshot fragment of the batched GraphQL query (see queries.ts). */
 export const RepoSnapshotNode = z.object({
   databaseId: z.number().int(),
-  nameWithOwner: z.string(),
+  nameWithOwner: repoName,
   createdAt: z.string(),
   isEmpty: z.boolean(),
   defaultBranchRef: z.object({ name: z.string() }).nullable(),

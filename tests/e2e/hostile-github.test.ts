@@ -103,3 +103,23 @@ describe("a Link rel=\"next\" to another host", () => {
     }
   });
 });
+
+describe("a rename reported by the server", () => {
+  it.each([
+    ["a 301 whose target escapes the path", (_body: Record<string, unknown>) => ({ status: 301, headers: { location: "x/../../../secret/admin?y=1#" }, body: { message: "Moved Permanently" } }), /301 redirect to .*refused/],
+    ["a full_name that is not owner/repo", (body: Record<string, unknown>) => ({ status: 200, body: { ...body, full_name: "x/../../../secret/admin?y=1#" } }), /full_name: must be "owner\/repo"/],
+  ])("%s: the repo fails with the reason, and the name is neither stored nor used", async (_name, respond, reason) => {
+    const { fake, db, config } = await setup([make("fine", 1), make("old", 2)]);
+    const body = (await realBody(fake, "/repos/acme/old")) as Record<string, unknown>;
+    fake.addFault({ path: "/repos/acme/old", respond: respond(body) });
+    fake.resetLog();
+    const { summary } = await collect(config);
+    const old = summary.targets.find((t) => t.target === "acme/old")!;
+    expect(old.outcome).toBe("failed");
+    expect(old.error).toMatch(reason);
+    expect(summary.targets.find((t) => t.target === "acme/fine")?.outcome).toBe("ok");
+    expect(query(db, "SELECT full_name FROM repos ORDER BY id")).toEqual([{ full_name: "acme/fine" }, { full_name: "acme/old" }]);
+    expect(query(db, "SELECT old_name FROM repo_aliases")).toEqual([]);
+    expect(fake.requests.filter((r) => !r.path.startsWith("/repos/acme/fine")).map((r) => r.path)).toEqual(["/repos/acme/old"]);
+  });
+});

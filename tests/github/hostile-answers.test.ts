@@ -140,3 +140,40 @@ describe("a Link that never ends", () => {
     expect(progress).toEqual(["GET /repos/o/r/issues: 100 pages read of about 150"]);
   });
 });
+
+describe("a rename reported by the server passes the same owner/repo check as the config", () => {
+  const repoBody = (fullName: string) => ({ id: 7, full_name: fullName, created_at: "2020-01-01T00:00:00Z", stargazers_count: 1, forks_count: 0, open_issues_count: 0 });
+
+  it.each([
+    ["a path escape", "x/../../../secret/admin?y=1#"],
+    ["an absolute URL to another host", "http://other.host/repos/o/r"],
+    ["an encoded escape in the owner", "/repos/..%2F..%2Fsecret/admin"],
+    ["another resource of the repository", "/repos/o/r2/collaborators"],
+  ])("a 301 to %s is not followed and fails the repo with the reason", async (_name, location) => {
+    const scope = nock(API).get("/repos/o/r").reply(301, { message: "Moved Permanently" }, { location });
+    const elsewhere = [nock(API).get(/\/(secret|repos\/o\/r2)/).reply(200, repoBody("o/r2")), nock("http://other.host").get(/.*/).reply(200, repoBody("o/r2"))];
+    const error = (await client().getRepo("o/r").catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(ResponseShapeError);
+    expect(error.message).toMatch(/GET \/repos\/o\/r: .*301 redirect.*refused: not the same resource on the configured API, or not a valid owner\/repo/);
+    expect(scope.isDone()).toBe(true);
+    for (const s of elsewhere) expect(s.isDone()).toBe(false);
+  });
+
+  it("a 301 to the renamed repository is followed", async () => {
+    nock(API).get("/repos/o/r").reply(301, { message: "Moved Permanently" }, { location: `${API}/repositories/7` });
+    nock(API).get("/repositories/7").reply(200, repoBody("o/renamed"));
+    expect((await client().getRepo("o/r")).full_name).toBe("o/renamed");
+  });
+
+  it("a full_name that is not a valid owner/repo is refused, naming the field", async () => {
+    nock(API).get("/repos/o/r").reply(200, repoBody("x/../../../secret/admin?y=1#"));
+    await expect(client().getRepo("o/r")).rejects.toThrow(/GET \/repos\/o\/r: unexpected response: full_name: must be "owner\/repo"/);
+  });
+
+  it("a GraphQL nameWithOwner that is not a valid owner/repo fails that repo", async () => {
+    graphqlAnswer(node({ nameWithOwner: "../../secret" }));
+    const [result] = await client().snapshots(["o/r"]);
+    expect(result?.node).toBeUndefined();
+    expect(result?.error?.message).toMatch(/nameWithOwner: /);
+  });
+});
