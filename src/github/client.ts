@@ -4,7 +4,7 @@ import { RequestError } from "@octokit/request-error";
 import { Octokit } from "@octokit/rest";
 import { createHash } from "node:crypto";
 import type { z } from "zod";
-import { HostError, ResponseShapeError } from "../errors.js";
+import { HostError, OfflineError, ResponseShapeError } from "../errors.js";
 import { redact, tokenLabel } from "../util/secrets.js";
 import { type Sleep, realSleep } from "../util/time.js";
 import { Accounting, USAGE_HEADER } from "./accounting.js";
@@ -140,6 +140,7 @@ export class GitHubClient {
           if (isRedirect(response.status)) throw new RedirectRefusedError(response.status, response.headers.location);
           return response;
         } catch (error) {
+          if (error instanceof NotRetried) throw error.error;
           const wait = unrecognisedRetryAfter(error);
           if (wait === null || attempt >= 2 || wait > maxWait) throw error;
           warn(`GitHub asked to retry ${options.method} ${options.url} after ${wait}s`);
@@ -167,6 +168,8 @@ export class GitHubClient {
           response = await fetch(url, { ...init, headers, signal, redirect: "manual" });
         } catch (error) {
           this.accounting.count(1, 0, usage); // an attempt that got no answer still counts as a request
+          const offline = OfflineError.of(error, new URL(url).hostname);
+          if (offline) throw new NotRetried(offline);
           throw error;
         }
         this.accounting.observe(label, response.headers, this.now());
@@ -460,6 +463,17 @@ export function pageCap(lastPage: number | null, firstPage: number): number {
   if (lastPage === null) return MAX_PAGES_PER_STREAM;
   const left = Math.max(1, lastPage - firstPage + 1);
   return Math.min(MAX_PAGES_PER_STREAM, left + Math.max(10, Math.ceil(left / 10)));
+}
+
+/**
+ * Carries an error through Octokit unretried: Octokit turns any fetch failure into a 500 that
+ * plugin-retry retries with back-off, except one named AbortError, which it passes on as is.
+ */
+class NotRetried extends Error {
+  override name = "AbortError";
+  constructor(readonly error: Error) {
+    super(error.message);
+  }
 }
 
 class NotFound extends Error {

@@ -1,4 +1,4 @@
-import { AuthError } from "../errors.js";
+import { AuthError, OfflineError } from "../errors.js";
 import type { StarWeek } from "../github/schemas.js";
 import { saveRateBudgets } from "../store/rate-limits.js";
 import { type RepoRow, reposOf, setRepoStatus, syncProjects } from "../store/repos.js";
@@ -54,12 +54,14 @@ export async function backfill(ctx: JobContext, options: BackfillOptions = {}): 
 
   const targets: TargetResult[] = [];
   let fatal: string | null = null;
+  let offline: OfflineError | null = null;
   for (const repo of repos) {
     if (fatal || ctx.signal?.aborted) break;
     const tracked = await github.accounting.track(() => backfillRepo(ctx, repo, now, only, options));
     const result = outcomeOf(repo.full_name, tracked);
     if ("error" in tracked) {
       if (tracked.error instanceof AuthError) fatal = tracked.error.message;
+      if (tracked.error instanceof OfflineError) [offline, fatal] = [tracked.error, tracked.error.message];
       if (result.outcome === "gone" || result.outcome === "blocked") setRepoStatus(db, repo.id, result.outcome, result.error ?? null, now);
       log.warn(`${repo.full_name}: ${result.error}`);
     }
@@ -70,6 +72,7 @@ export async function backfill(ctx: JobContext, options: BackfillOptions = {}): 
   if (only.has("downloads") && !fatal && !ctx.signal?.aborted) {
     const packages = await collectPackages(packageDeps(ctx, now), { mode: "backfill", runId, projects: names, ...(options.since ? { since: options.since } : {}) });
     registryRequests = packages.requests;
+    if (packages.offline) [offline, fatal] = [packages.offline, packages.offline.message];
     for (const p of packages.packages) {
       targets.push({ target: p.target, outcome: p.outcome, requests: p.requests, points: 0, ...(p.error ? { error: p.error } : {}) });
       options.onProgress?.({ repo: p.target, stream: "downloads", pages: p.requests, items: p.rowsWritten, done: true });
@@ -80,6 +83,7 @@ export async function backfill(ctx: JobContext, options: BackfillOptions = {}): 
   const requests = github.accounting.total.requests + registryRequests;
   const points = github.accounting.total.points;
   finishRun(db, runId, { status, requests, points, ...(fatal ? { error: fatal } : {}), now: ctx.clock() });
+  if (offline) throw offline;
   return { runId, status, targets, requests, points };
 }
 

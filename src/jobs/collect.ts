@@ -1,4 +1,4 @@
-import { AuthError, UnavailableError, errorMessage } from "../errors.js";
+import { AuthError, OfflineError, UnavailableError, errorMessage } from "../errors.js";
 import type { SnapshotResult } from "../github/client.js";
 import { releaseCount } from "../store/facts.js";
 import { saveRateBudgets } from "../store/rate-limits.js";
@@ -50,9 +50,10 @@ export async function collect(ctx: JobContext, options: CollectOptions = {}): Pr
 
   const targets: TargetResult[] = [];
   let authFailure: string | null = null;
+  let offline: OfflineError | null = null;
   await forEachLimit(repos, config.github.concurrency, async (repo) => {
-    if (authFailure || ctx.signal?.aborted) {
-      const result: TargetResult = { target: repo.full_name, outcome: "skipped", error: authFailure ?? "stopping" };
+    if (authFailure || offline || ctx.signal?.aborted) {
+      const result: TargetResult = { target: repo.full_name, outcome: "skipped", error: authFailure ?? offline?.message ?? "stopping" };
       recordTarget(db, runId, result);
       targets.push(result);
       return;
@@ -60,6 +61,7 @@ export async function collect(ctx: JobContext, options: CollectOptions = {}): Pr
     const tracked = await github.accounting.track(() => collectRepo(ctx, repo, snapshots.get(repo.id), now));
     const result = outcomeOf(repo.full_name, tracked);
     if ("error" in tracked && tracked.error instanceof AuthError) authFailure = tracked.error.message;
+    if ("error" in tracked && tracked.error instanceof OfflineError) offline = tracked.error;
     if (result.outcome === "gone" || result.outcome === "blocked") {
       setRepoStatus(db, repo.id, result.outcome, result.error ?? null, now);
     }
@@ -69,14 +71,20 @@ export async function collect(ctx: JobContext, options: CollectOptions = {}): Pr
     else log.info(`${repo.full_name}: ${result.outcome} (${result.requests} requests, ${result.points} points)`);
   });
 
-  const packages = await collectPackages(packageDeps(ctx, now), { mode: "collect", runId, ...(options.projects ? { projects: options.projects } : {}) });
+  const packages = offline
+    ? { packages: [], requests: 0, offline }
+    : await collectPackages(packageDeps(ctx, now), { mode: "collect", runId, ...(options.projects ? { projects: options.projects } : {}) });
+  offline ??= packages.offline;
   for (const p of packages.packages) targets.push({ target: p.target, outcome: p.outcome, requests: p.requests, points: 0, ...(p.error ? { error: p.error } : {}) });
 
-  const status = runStatus(targets, { fatal: authFailure !== null, aborted: false });
+  const status = runStatus(targets, { fatal: authFailure !== null || offline !== null, aborted: false });
   saveRateBudgets(db, [...github.accounting.budgets.values()]);
   const requests = github.accounting.total.requests + packages.requests;
   const { points } = github.accounting.total;
-  finishRun(db, runId, { status, requests, points, ...(authFailure ? { error: authFailure } : {}), now: ctx.clock() });
+  const fatal = authFailure ?? offline?.message;
+  finishRun(db, runId, { status, requests, points, ...(fatal ? { error: fatal } : {}), now: ctx.clock() });
+  // Offline, the run is recorded as failed and the command says so in one line.
+  if (offline) throw offline;
   return { runId, status, day, targets, requests, points };
 }
 
@@ -87,7 +95,7 @@ async function collectRepo(ctx: JobContext, repo: RepoRow, snapshot: SnapshotRes
   // A snapshot that GraphQL could not give is taken through REST: a day's star count missed
   // cannot be filled in later. REST also tells deleted, blocked and moved repos apart (404,
   // 451, 301) where GraphQL says only "not found".
-  if (snapshot?.error instanceof AuthError) throw snapshot.error;
+  if (snapshot?.error instanceof AuthError || snapshot?.error instanceof OfflineError) throw snapshot.error;
   if (snapshot?.error) {
     if (!(snapshot.error instanceof UnavailableError)) ctx.log.warn(`${repo.full_name}: GraphQL snapshot failed (${snapshot.error.message}); using REST`);
     snapshot = undefined;
@@ -133,7 +141,7 @@ async function collectRepo(ctx: JobContext, repo: RepoRow, snapshot: SnapshotRes
     try {
       await work();
     } catch (error) {
-      if (error instanceof AuthError) throw error;
+      if (error instanceof AuthError || error instanceof OfflineError) throw error;
       problems.push(`${name}: ${errorMessage(error)}`);
     }
   };

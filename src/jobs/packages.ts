@@ -1,5 +1,5 @@
 import type { Config, ProjectConfig } from "../config/schema.js";
-import { ConfigError, UnavailableError, errorMessage } from "../errors.js";
+import { ConfigError, OfflineError, UnavailableError, errorMessage } from "../errors.js";
 import { collectorContext } from "../registries/config.js";
 import type { HttpClient } from "../registries/http.js";
 import { getCollector } from "../registries/index.js";
@@ -50,6 +50,8 @@ export interface PackagesSummary {
   packages: PackageResult[];
   requests: number;
   failed: number;
+  /** Set when a registry's host name did not resolve: the packages after it were skipped. */
+  offline: OfflineError | null;
 }
 
 /** The days a collect always covers: the 30-day window of yesterday and today. */
@@ -80,12 +82,13 @@ export async function collectPackages(deps: PackagesDeps, options: PackagesOptio
 
   const results: PackageResult[] = [];
   const startRequests = deps.http.requests;
+  let offline = null as OfflineError | null; // set from a callback: TypeScript cannot see it change
   for (const [target, { collector, name, packageId }] of targets) {
-    if (deps.signal?.aborted) {
-      results.push({ target, outcome: "skipped", rowsWritten: 0, requests: 0 });
+    if (deps.signal?.aborted || offline) {
+      results.push({ target, outcome: "skipped", rowsWritten: 0, requests: 0, ...(offline ? { error: offline.message } : {}) });
       continue;
     }
-    const result = await collectOne(deps, options, { target, collector, name, packageId });
+    const result = await collectOne(deps, options, { target, collector, name, packageId }, (error) => (offline = error));
     deps.log?.(`${target}: ${result.outcome}, ${result.rowsWritten} rows, ${result.requests} requests${result.error ? `: ${result.error}` : ""}`);
     results.push(result);
   }
@@ -93,6 +96,7 @@ export async function collectPackages(deps: PackagesDeps, options: PackagesOptio
     packages: results,
     requests: deps.http.requests - startRequests,
     failed: results.filter((r) => r.outcome === "failed" || r.outcome === "gone").length,
+    offline,
   };
 }
 
@@ -100,6 +104,7 @@ async function collectOne(
   deps: PackagesDeps,
   options: PackagesOptions,
   pkg: { target: string; collector: RegistryCollector; name: string; packageId: number },
+  onOffline: (error: OfflineError) => void,
 ): Promise<PackageResult> {
   const { db, now } = deps;
   const { collector, name, packageId, target } = pkg;
@@ -138,6 +143,7 @@ async function collectOne(
     const requests = deps.http.requests - before;
     const outcome = error instanceof UnavailableError ? "gone" : "failed";
     const message = errorMessage(error);
+    if (error instanceof OfflineError) onOffline(error);
     inTransaction(db, () => {
       if (outcome === "gone") setPackageStatus(db, packageId, "gone", message, now);
       if (options.runId !== undefined) recordTarget(db, options.runId, { target, outcome, error: message, requests });

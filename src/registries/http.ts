@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { HostError, ResponseShapeError, UnavailableError, errorMessage } from "../errors.js";
+import { HostError, OfflineError, ResponseShapeError, UnavailableError, errorMessage } from "../errors.js";
 import { isDay, realSleep, systemClock, type Clock, type Sleep } from "../util/time.js";
 
 /** What one request needs besides its URL. */
@@ -82,6 +82,9 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         });
         body = await response.text();
       } catch (error) {
+        // A name that does not resolve is not retried: nothing will answer until the network is back.
+        const offline = OfflineError.of(error, new URL(url).hostname);
+        if (offline) throw offline;
         const what = isTimeout(error) ? `timed out after ${timeoutMs} ms` : `network error: ${errorMessage(error)}`;
         await retryAfter(attempt, new HostError(`${request.source}: GET ${url} ${what}`, host, undefined, { cause: error }));
         continue;
