@@ -49,6 +49,7 @@ export const crates: RegistryCollector<"crates"> = {
     }
     // Today is still counting, so it is pending; earlier days are re-fetched by every collect
     // within the 30-day window, which corrects a day whose download logs arrived late.
-    return publishedSeries(from, range.to, minDay(newest, addDays(today, -1)), figures);
+    // An answer without a single row publishes nothing: every day stays pending, none becomes 0.
+    return publishedSeries(from, range.to, newest === null ? null : minDay(newest, addDays(today, -1)), figures);
   },
 };

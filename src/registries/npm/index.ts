@@ -41,7 +41,8 @@ export const npm: RegistryCollector<"npm"> = {
       }
       for (const row of body.downloads) if (row.day >= start && row.day <= end) figures.set(row.day, row.downloads);
     }
-    return publishedSeries(from, range.to, published, figures);
+    // npm lists every day of a range, zeros included: a day it leaves out is missing, not 0.
+    return publishedSeries(from, range.to, published, figures, "pending");
   },
 };
 

@@ -36,6 +36,7 @@ export const pypi: RegistryCollector<"pypi"> = {
     // pypistats omits days without downloads, so an absent day up to the newest day it lists is 0;
     // later days (and today, never complete) are pending. A package without a single download in
     // 180 days therefore stays pending: zeros we cannot tell from "not published yet" are not written.
-    return publishedSeries(from, range.to, minDay(newest, addDays(today, -1)), figures);
+    // An answer without a single row publishes nothing: every day stays pending, none becomes 0.
+    return publishedSeries(from, range.to, newest === null ? null : minDay(newest, addDays(today, -1)), figures);
   },
 };
