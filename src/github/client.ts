@@ -5,6 +5,7 @@ import { Octokit } from "@octokit/rest";
 import { createHash } from "node:crypto";
 import type { z } from "zod";
 import { HostError, OfflineError, ResponseShapeError } from "../errors.js";
+import { parseLeavingOut } from "../util/instant.js";
 import { redact, tokenLabel } from "../util/secrets.js";
 import { type Sleep, realSleep } from "../util/time.js";
 import { Accounting, USAGE_HEADER } from "./accounting.js";
@@ -15,6 +16,9 @@ import { RateLimitNode, ReleaseItem, RepoResponse, RepoSnapshotNode, StarWeek } 
 
 const GitHubOctokit = Octokit.plugin(retry, throttling);
 type GitHubOctokit = InstanceType<typeof GitHubOctokit>;
+
+/** The schema of one list item, made for a `now` that its dates are checked against. */
+export type ItemSchema<T> = (now: Date) => z.ZodType<T>;
 
 export interface ConditionalCache {
   get(url: string, scope: string): string | undefined;
@@ -48,6 +52,8 @@ export interface ListPage<T> {
   next: string | null;
   /** The page number of rel="last", when the answer gives one: how long the list is. */
   lastPage: number | null;
+  /** Items of the answer left out for a date out of range (named in the run's record). */
+  leftOut: number;
   etag: string | null;
   scope: string;
   notModified: boolean;
@@ -214,7 +220,7 @@ export class GitHubClient {
     const [owner, repo] = fullName.split("/") as [string, string];
     try {
       const response = await octokit.request("GET /repos/{owner}/{repo}", { owner, repo });
-      return parse(RepoResponse, response.data, `GET /repos/${fullName}`);
+      return parse(RepoResponse(this.now()), response.data, `GET /repos/${fullName}`);
     } catch (error) {
       throw classifyError(error, fullName, `GET /repos/${fullName}`);
     }
@@ -280,7 +286,7 @@ export class GitHubClient {
         return { fullName, error };
       }
       try {
-        return { fullName, node: parse(RepoSnapshotNode, node, `GraphQL repository ${fullName}`) };
+        return { fullName, node: parse(RepoSnapshotNode(this.now()), node, `GraphQL repository ${fullName}`) };
       } catch (error) {
         return { fullName, error: error as Error };
       }
@@ -292,7 +298,7 @@ export class GitHubClient {
    * Sends the stored validator with each request; a 502/504 on a big page retries the same
    * offset with a smaller page before failing with the endpoint and page named.
    */
-  async *list<T>(target: string, start: string, schema: z.ZodType<T>, options: { conditional?: boolean } = {}): AsyncGenerator<ListPage<T>> {
+  async *list<T>(target: string, start: string, schema: ItemSchema<T>, options: { conditional?: boolean } = {}): AsyncGenerator<ListPage<T>> {
     const { octokit, label } = this.pick(target);
     let url: string | null = start;
     const seen = new Set<string>();
@@ -310,12 +316,12 @@ export class GitHubClient {
   }
 
   /** One page of a list at `url` (relative to the API base), for crawls that build their own URLs. */
-  page<T>(target: string, url: string, schema: z.ZodType<T>): Promise<ListPage<T>> {
+  page<T>(target: string, url: string, schema: ItemSchema<T>): Promise<ListPage<T>> {
     const { octokit, label } = this.pick(target);
     return this.fetchPage(octokit, label, target, url, schema, true);
   }
 
-  private async fetchPage<T>(octokit: GitHubOctokit, label: string, target: string, url: string, schema: z.ZodType<T>, conditional: boolean): Promise<ListPage<T>> {
+  private async fetchPage<T>(octokit: GitHubOctokit, label: string, target: string, url: string, schema: ItemSchema<T>, conditional: boolean): Promise<ListPage<T>> {
     let current = url;
     for (let attempt = 0; ; attempt++) {
       const etag = conditional ? this.options.cache?.get(current, label) : undefined;
@@ -326,19 +332,29 @@ export class GitHubClient {
         if (typeof response.data === "string") {
           throw new HostError(`GET ${current}: body is not JSON (${response.headers["content-type"] ?? "no content type"}, ${response.data.length} bytes)`, "github", response.status);
         }
-        const items = parse(schemaArray(schema), response.data, `GET ${pathOnly(current)}`);
+        const source = `GET ${pathOnly(current)}`;
+        const parsed = parseLeavingOut(schema(this.now()).array(), response.data);
+        if (!parsed.success) throw new ResponseShapeError(source, describeIssues(parsed.issues));
+        const items = parsed.data;
+        // An item with a date out of range is left out and the rest of the page kept: one bad
+        // commit in a long history must not fail the repo on every run. The run's record names it.
+        for (const item of parsed.leftOut) {
+          this.accounting.note(`${source}: left out ${item}`);
+          this.options.warn?.(`${target}: ${source}: left out ${item}`);
+        }
         return {
           items,
           url: current,
           next: this.nextOf(response.headers.link, current),
           lastPage: lastPageOf(response.headers.link),
+          leftOut: parsed.leftOut.length,
           etag: response.headers.etag ?? null,
           scope: label,
           notModified: false,
         };
       } catch (error) {
         if (error instanceof RequestError && error.status === 304) {
-          return { items: [], url: current, next: null, lastPage: null, etag: etag ?? null, scope: label, notModified: true };
+          return { items: [], url: current, next: null, lastPage: null, leftOut: 0, etag: etag ?? null, scope: label, notModified: true };
         }
         if (isPageTooBig(error)) {
           const smaller = shrinkPage(current);
@@ -489,12 +505,11 @@ export function defaultGraphqlUrl(apiUrl: string): string {
 function parse<T>(schema: z.ZodType<T>, data: unknown, source: string): T {
   const result = schema.safeParse(data);
   if (result.success) return result.data;
-  const issues = result.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`);
-  throw new ResponseShapeError(source, issues);
+  throw new ResponseShapeError(source, describeIssues(result.error.issues));
 }
 
-function schemaArray<T>(schema: z.ZodType<T>): z.ZodType<T[]> {
-  return (schema as unknown as z.ZodAny).array() as unknown as z.ZodType<T[]>;
+function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.slice(0, 5).map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`);
 }
 
 async function pointsOf(response: Response, authorized: boolean): Promise<number> {

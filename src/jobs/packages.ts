@@ -135,7 +135,9 @@ async function collectOne(
         markPendingDays(db, packageId, series.from, series.pending, now);
       }
       setPackageStatus(db, packageId, "active", null, now);
-      if (options.runId !== undefined) recordTarget(db, options.runId, { target, outcome: "ok", requests });
+      // Rows left out of the answer (days out of range) are named in the run's record.
+      const leftOut = series?.leftOut?.length ? { error: series.leftOut.join("; ") } : {};
+      if (options.runId !== undefined) recordTarget(db, options.runId, { target, outcome: "ok", requests, ...leftOut });
       return rows;
     });
     return { target, outcome: "ok", rowsWritten, requests };

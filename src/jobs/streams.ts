@@ -1,5 +1,5 @@
 import { UnavailableError } from "../errors.js";
-import { type GitHubClient, type ListPage, MAX_PAGES_PER_STREAM, PageCapError, pageCap } from "../github/client.js";
+import { type GitHubClient, type ItemSchema, type ListPage, MAX_PAGES_PER_STREAM, PageCapError, pageCap } from "../github/client.js";
 import { CommitItem, IssueItem, ReleaseItem } from "../github/schemas.js";
 import { upsertCommits, upsertIssues, upsertReleases } from "../store/facts.js";
 import type { Db } from "../store/open.js";
@@ -150,7 +150,7 @@ async function followLinks<T>(
   repo: RepoRow,
   stream: Stream,
   cursor: Cursor,
-  schema: import("zod").ZodType<T>,
+  schema: ItemSchema<T>,
   write: (items: T[], saved: Cursor) => void,
 ): Promise<number> {
   let count = 0;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { HostError, OfflineError, ResponseShapeError, UnavailableError, errorMessage } from "../errors.js";
-import { isDay, realSleep, systemClock, type Clock, type Sleep } from "../util/time.js";
+import { dayAt, parseLeavingOut } from "../util/instant.js";
+import { realSleep, systemClock, type Clock, type Sleep } from "../util/time.js";
 
 /** What one request needs besides its URL. */
 export interface RequestOptions {
@@ -144,17 +145,26 @@ export function retryAfterMs(headers: Headers, nowMs: number): number | null {
   return null;
 }
 
-/** Validates a response against its schema; drift becomes a ResponseShapeError naming each field. */
-export function parseWith<S extends z.ZodType>(schema: S, data: unknown, source: string): z.output<S> {
-  const result = schema.safeParse(data);
-  if (result.success) return result.data;
+/**
+ * Validates a response against its schema; drift becomes a ResponseShapeError naming each field.
+ * A row whose only problem is a day out of range is left out and described in `leftOut`, when
+ * given (the rest of the answer is kept); without `leftOut`, such a row fails the answer.
+ */
+export function parseWith<S extends z.ZodType>(schema: S, data: unknown, source: string, leftOut?: string[]): z.output<S> {
+  const result = leftOut ? parseLeavingOut(schema as z.ZodType<z.output<S>>, data) : schema.safeParse(data);
+  if (result.success) {
+    if (leftOut && "leftOut" in result) leftOut.push(...result.leftOut.map((item) => `${source}: left out ${item}`));
+    return result.data as z.output<S>;
+  }
+  const issues = "error" in result ? result.error.issues : result.issues;
   throw new ResponseShapeError(
     source,
-    result.error.issues.map((issue) => `${issue.path.length ? issue.path.join(".") : "(body)"}: ${issue.message}`),
+    issues.map((issue) => `${issue.path.length ? issue.path.join(".") : "(body)"}: ${issue.message}`),
   );
 }
 
-export const daySchema = z.string().refine(isDay, "not a YYYY-MM-DD day");
+/** A YYYY-MM-DD day from a registry: from 1970-01-01 to the day after `now`. */
+export const daySchema = (now: Date) => dayAt(now);
 export const countSchema = z.number().int().min(0);
 
 /** `base` (no trailing slash needed) joined with a path that starts with '/'. */

@@ -123,3 +123,35 @@ describe("a rename reported by the server", () => {
     expect(fake.requests.filter((r) => !r.path.startsWith("/repos/acme/fine")).map((r) => r.path)).toEqual(["/repos/acme/old"]);
   });
 });
+
+describe("dates out of range", () => {
+  it("an item dated outside 1970 .. now + 1 day is left out and named in the run's record; the rest is kept, old dates included, and the repo does not fail", async () => {
+    const x = make("x", 1);
+    const model = x.commits.find((c) => !c.root)!;
+    x.commits.push(
+      { ...model, sha: "f".repeat(40), committedAt: "+275760-09-13T00:00:00Z", authoredAt: "+275760-09-13T00:00:00Z" },
+      { ...model, sha: "a".repeat(40), committedAt: "1985-03-01T12:00:00Z", authoredAt: "1985-03-01T12:00:00Z" },
+      { ...model, sha: "b".repeat(40), committedAt: "1969-12-31T23:59:59Z", authoredAt: "1969-12-31T23:59:59Z" },
+    );
+    const issue = x.issues.at(-1)!;
+    x.issues.push({ ...issue, number: 9001, createdAt: "2031-01-01T00:00:00Z", updatedAt: "2031-01-01T00:00:00Z" });
+    const { db, config } = await setup([x]);
+    for (let run = 1; run <= 2; run++) {
+      const result = await runCli(["--config", config, "--json", "backfill", "--only", "commits,issues"], { env: { OSS_PULSE_NOW: NOW } });
+      expect(result.stderr).not.toMatch(/unexpected error/);
+      expect(result.code, result.stderr).toBe(0);
+      const [target] = query<{ outcome: string; error: string }>(db, "SELECT t.outcome, t.error FROM run_targets t WHERE t.run_id = (SELECT MAX(id) FROM runs)");
+      expect(target?.outcome).toBe("ok");
+      if (run === 2) break; // the next run is not failed by what was left out
+      expect(target?.error).toMatch(/GET \/repos\/acme\/x\/commits: left out item \d+ \(sha f{40}\): .*commit\.committer\.date: not an ISO-8601 instant with a four-digit year \("\+275760-09-13T00:00:00Z"\)/);
+      expect(target?.error).toMatch(/\(sha b{40}\): .*commit\.committer\.date: 1969-12-31T23:59:59Z is outside 1970-01-01 \.\. 2026-11-29/);
+      expect(target?.error).toMatch(/number 9001\): created_at: 2031-01-01T00:00:00Z is outside/);
+    }
+    const shas = query<{ sha: string; committed_at: string }>(db, "SELECT sha, committed_at FROM commits");
+    expect(shas).toHaveLength(x.commits.length - 2);
+    expect(shas.map((c) => c.sha)).toContain("a".repeat(40));
+    expect(shas.map((c) => c.sha)).not.toContain("f".repeat(40));
+    expect(query(db, "SELECT MIN(committed_at) AS first, MAX(committed_at) AS last FROM commits")).toEqual([{ first: "1985-03-01T12:00:00Z", last: expect.stringMatching(/^2026-/) }]);
+    expect(query(db, "SELECT COUNT(*) AS n FROM issues WHERE number = 9001")).toEqual([{ n: 0 }]);
+  });
+});

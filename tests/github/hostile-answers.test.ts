@@ -177,3 +177,29 @@ describe("a rename reported by the server passes the same owner/repo check as th
     expect(result?.error?.message).toMatch(/nameWithOwner: /);
   });
 });
+
+describe("dates of a single object are checked too", () => {
+  const repoBody = (createdAt: string) => ({ id: 7, full_name: "o/r", created_at: createdAt, stargazers_count: 1, forks_count: 0, open_issues_count: 0 });
+
+  it.each([
+    ["+275760-09-13T00:00:00Z", /created_at: not an ISO-8601 instant with a four-digit year/],
+    ["1969-12-31T00:00:00Z", /created_at: 1969-12-31T00:00:00Z is outside 1970-01-01 \.\. 2026-11-29/],
+    ["2026-12-01T00:00:00Z", /created_at: 2026-12-01T00:00:00Z is outside/],
+  ])("a repository created at %s is refused", async (createdAt, expected) => {
+    nock(API).get("/repos/o/r").reply(200, repoBody(createdAt));
+    await expect(client().getRepo("o/r")).rejects.toThrow(expected);
+  });
+
+  it("a repository imported with history from 1985 is kept, and so is one created a few hours ahead of the clock", async () => {
+    nock(API).get("/repos/o/r").reply(200, repoBody("1985-06-01T00:00:00Z"));
+    expect((await client().getRepo("o/r")).created_at).toBe("1985-06-01T00:00:00Z");
+    nock(API).get("/repos/o/r").reply(200, repoBody("2026-11-28T20:00:00Z"));
+    expect((await client().getRepo("o/r")).created_at).toBe("2026-11-28T20:00:00Z");
+  });
+
+  it("a GraphQL createdAt out of range fails that repo", async () => {
+    graphqlAnswer(node({ createdAt: "+275760-09-13T00:00:00Z" }));
+    const [result] = await client().snapshots(["o/r"]);
+    expect(result?.error?.message).toMatch(/createdAt: not an ISO-8601 instant/);
+  });
+});
