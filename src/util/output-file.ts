@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync, readSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { ConfigError } from "../errors.js";
+import { ConfigError, FatalError, errorMessage } from "../errors.js";
 
 const SQLITE_MAGIC = "SQLite format 3\0";
 
@@ -25,8 +25,33 @@ export function outputFileProblem(path: string, flag: string, force: boolean): s
 export function writeOutputFile(path: string, content: string, options: { flag: string; force: boolean }): void {
   const problem = outputFileProblem(path, options.flag, options.force);
   if (problem) throw new ConfigError([problem]);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, content);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, content);
+  } catch (error) {
+    throw new FatalError(`cannot write ${path}: ${fileProblem(error)}; choose another ${options.flag}`);
+  }
+}
+
+/** What a failed file-system call means, in words (EACCES and friends say little to most people). */
+export function fileProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EROFS":
+      return "the file system is read-only";
+    case "ENOTDIR":
+    case "EEXIST":
+      return "a part of the path is a file, not a directory";
+    case "ENOENT":
+      return "a directory on the path does not exist";
+    case "ENOSPC":
+      return "the disk is full";
+    default:
+      return errorMessage(error);
+  }
 }
 
 function isSqliteFile(path: string): boolean {
