@@ -3,7 +3,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from "node:f
 import { dirname } from "node:path";
 import { FatalError, errorMessage } from "../errors.js";
 import { fileProblem } from "../util/output-file.js";
-import { migrate } from "./migrate.js";
+import { checkSchemaKnown, migrate } from "./migrate.js";
 
 export type Db = Database.Database;
 
@@ -49,6 +49,7 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
     }
     db.pragma("foreign_keys = ON");
     if (!options.readonly) migrate(db);
+    else checkSchemaKnown(db);
   } catch (error) {
     db.close();
     if (error instanceof FatalError) throw error;
