@@ -125,13 +125,16 @@ export class GitHubClient {
       throttle: {
         retryAfterBaseValue: base,
         fallbackSecondaryRateRetryAfter: 60,
+        // The log says "retry in" only for a retry that is really made.
         onRateLimit: (after: number, opts: { method: string; url: string }, _o: unknown, retryCount: number) => {
-          warn(`GitHub primary rate limit on ${opts.method} ${opts.url}; retry in ${after}s`);
-          return retryCount < 1 && after <= maxWait;
+          const retry = retryCount < 1 && after <= maxWait;
+          warn(`GitHub primary rate limit on ${opts.method} ${opts.url}; ${retry ? `retry in ${after}s` : "giving up"}`);
+          return retry;
         },
         onSecondaryRateLimit: (after: number, opts: { method: string; url: string }, _o: unknown, retryCount: number) => {
-          warn(`GitHub secondary rate limit on ${opts.method} ${opts.url}; retry in ${after}s`);
-          return retryCount < 3 && after <= maxWait;
+          const retry = retryCount < 3 && after <= maxWait;
+          warn(`GitHub secondary rate limit on ${opts.method} ${opts.url}; ${retry ? `retry in ${after}s` : `giving up after ${retryCount} retries`}`);
+          return retry;
         },
       },
     });
@@ -181,7 +184,7 @@ export class GitHubClient {
         this.accounting.observe(label, response.headers, this.now());
         this.accounting.count(1, await pointsOf(response, label !== "anonymous"), usage);
         const location = isRedirect(response.status) ? response.headers.get("location") : null;
-        if (location === null || hops >= 4) return response;
+        if (location === null || hops >= 4) return wholeBody(response);
         const target = this.redirectTarget(url, location);
         if (target === null) return response;
         await response.body?.cancel();
@@ -417,6 +420,22 @@ export class GitHubClient {
     }
     return `${relative}${next.search}`;
   }
+}
+
+/**
+ * The response with its body read to the end. Octokit reads a body that breaks off as "" and it
+ * would be reported as "not JSON (0 bytes)"; read here, it is a network error that says what
+ * happened (and is retried like one).
+ */
+async function wholeBody(response: Response): Promise<Response> {
+  if (response.status === 204 || response.status === 205 || response.status === 304 || response.body === null) return response;
+  let body: ArrayBuffer;
+  try {
+    body = await response.arrayBuffer();
+  } catch (error) {
+    throw new Error("connection closed before the whole answer arrived", { cause: error });
+  }
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 function isRedirect(status: number): boolean {

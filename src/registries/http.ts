@@ -74,7 +74,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     for (let attempt = 1; ; attempt++) {
       await spaceOut(host, request.minIntervalMs ?? 0);
       requests++;
-      let response: Response;
+      let response: Response | undefined;
       let body: string;
       try {
         response = await fetchFn(url, {
@@ -83,6 +83,11 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         });
         body = await response.text();
       } catch (error) {
+        // Headers came, then the body broke off: say so, rather than a bare "terminated".
+        if (response !== undefined && !isTimeout(error)) {
+          await retryAfter(attempt, new HostError(`${request.source}: GET ${url}: connection closed before the whole answer arrived`, host, undefined, { cause: error }));
+          continue;
+        }
         // A name that does not resolve is not retried: nothing will answer until the network is back.
         const offline = OfflineError.of(error, new URL(url).hostname);
         if (offline) throw offline;

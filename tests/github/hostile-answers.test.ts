@@ -203,3 +203,20 @@ describe("dates of a single object are checked too", () => {
     expect(result?.error?.message).toMatch(/createdAt: not an ISO-8601 instant/);
   });
 });
+
+describe("the log claims no retry that is not made", () => {
+  it("a secondary rate limit on every attempt: 'retry in' once per retry made, then 'giving up'", async () => {
+    const scope = nock(API)
+      .get("/repos/o/r/issues")
+      .query(true)
+      .times(4)
+      .reply(403, { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." }, { "retry-after": "1" });
+    const warnings: string[] = [];
+    const gh = client({ warn: (m) => warnings.push(m) });
+    await expect(gh.page("o/r", "/repos/o/r/issues?per_page=100", IssueItem)).rejects.toThrow(/403/);
+    expect(scope.isDone()).toBe(true);
+    expect(gh.accounting.total.requests).toBe(4);
+    expect(warnings.filter((w) => /retry in 1s/.test(w))).toHaveLength(3);
+    expect(warnings.at(-1)).toMatch(/secondary rate limit .*giving up after 3 retries/);
+  });
+});
