@@ -301,17 +301,19 @@ export class GitHubClient {
    * Sends the stored validator with each request; a 502/504 on a big page retries the same
    * offset with a smaller page before failing with the endpoint and page named.
    */
-  async *list<T>(target: string, start: string, schema: ItemSchema<T>, options: { conditional?: boolean } = {}): AsyncGenerator<ListPage<T>> {
+  async *list<T>(target: string, start: string, schema: ItemSchema<T>, options: { conditional?: boolean; expectedItems?: number } = {}): AsyncGenerator<ListPage<T>> {
     const { octokit, label } = this.pick(target);
     let url: string | null = start;
     const seen = new Set<string>();
-    let cap = MAX_PAGES_PER_STREAM;
+    // What the repo's own figures say the list can hold, when the caller knows them.
+    const counted = options.expectedItems === undefined ? MAX_PAGES_PER_STREAM : pageCap(Math.ceil(options.expectedItems / perPageOf(start)), 1);
+    let cap = counted;
     for (let pages = 0; url !== null; pages++) {
       if (seen.has(url)) throw new HostError(`GET ${url}: pagination repeats itself`, "github");
       if (pages >= cap) throw new PageCapError(`GET ${pathOnly(start)}: still a rel="next" after ${pages} pages, more than the list's size can need; stopped`);
       seen.add(url);
       const page: ListPage<T> = await this.fetchPage(octokit, label, target, url, schema, options.conditional ?? true);
-      if (pages === 0) cap = pageCap(page.lastPage, pageNumber(url));
+      if (pages === 0) cap = Math.min(counted, pageCap(page.lastPage, pageNumber(url)));
       if ((pages + 1) % PROGRESS_EVERY === 0) this.options.info?.(`GET ${pathOnly(start)}: ${pages + 1} pages read${page.lastPage ? ` of about ${page.lastPage}` : ""}`);
       yield page;
       url = page.next;
@@ -385,9 +387,13 @@ export class GitHubClient {
     return assets;
   }
 
-  /** Star history: weekly rows, newest first (GET /repos/{o}/{r}/stargazers/history). */
-  starHistory(fullName: string, start?: string): AsyncGenerator<ListPage<StarWeek>> {
-    return this.list(fullName, start ?? `/repos/${fullName}/stargazers/history?per_page=30`, StarWeek);
+  /**
+   * Star history: weekly rows, newest first (GET /repos/{o}/{r}/stargazers/history). A repo
+   * created at `createdAt` has at most one row a week since then: its pages are capped by that.
+   */
+  starHistory(fullName: string, start?: string, createdAt?: string | null): AsyncGenerator<ListPage<StarWeek>> {
+    const weeks = createdAt ? Math.ceil((this.now().getTime() - Date.parse(createdAt)) / (7 * 86_400_000)) + 1 : undefined;
+    return this.list(fullName, start ?? `/repos/${fullName}/stargazers/history?per_page=30`, StarWeek, weeks !== undefined && weeks > 0 ? { expectedItems: weeks } : {});
   }
 
   private absolute(path: string): string {
@@ -483,6 +489,11 @@ function lastPageOf(link: string | undefined): number | null {
   if (!match?.[1]) return null;
   const page = Number(new URLSearchParams(match[1].split("?")[1] ?? "").get("page"));
   return Number.isInteger(page) && page > 0 ? page : null;
+}
+
+function perPageOf(url: string): number {
+  const size = Number(new URLSearchParams(url.split("?")[1] ?? "").get("per_page") ?? 30);
+  return Number.isInteger(size) && size > 0 ? size : 30;
 }
 
 function pageNumber(url: string): number {

@@ -128,7 +128,7 @@ export async function crawlStarHistory(ctx: StreamContext, repo: RepoRow): Promi
      ON CONFLICT (repo_id, day) DO UPDATE SET stars_added = excluded.stars_added`,
   );
   let first: Day | null = cursor.coversFrom ?? null;
-  for await (const page of ctx.github.starHistory(repo.full_name, cursor.next ?? undefined)) {
+  for await (const page of ctx.github.starHistory(repo.full_name, cursor.next ?? undefined, repo.created_at)) {
     if (page.notModified) break;
     db.transaction(() => {
       for (const week of page.items) {

@@ -116,6 +116,25 @@ describe("Link rel=\"next\" is followed only to the next page of the same list o
 });
 
 describe("a Link that never ends", () => {
+  it("star history without rel=\"last\" is capped by the repo's age (one row a week since its creation)", async () => {
+    let served = 0;
+    nock(API)
+      .get("/repos/o/r/stargazers/history")
+      .query(true)
+      .times(100)
+      .reply((uri) => {
+        served++;
+        const page = Number(new URL(uri, API).searchParams.get("page") ?? 1);
+        return [200, [{ week: 1_763_942_400 - page * 604_800, total: 1, days: [0, 0, 0, 1, 0, 0, 0] }], { link: `<${API}/repos/o/r/stargazers/history?per_page=30&page=${page + 1}>; rel="next"` }];
+      });
+    // Created ten weeks before NOW: eleven weeks of rows fit on one page of 30; ten pages of margin.
+    const error = await (async () => {
+      for await (const _page of client().starHistory("o/r", undefined, "2026-09-19T12:00:00Z")) void _page;
+    })().catch((e: unknown) => e as Error);
+    expect(error?.message).toMatch(/still a rel="next" after 11 pages/);
+    expect(served).toBe(11);
+  });
+
   it("is capped by what rel=\"last\" says the list needs, with progress logged, and fails clearly past the cap", async () => {
     let served = 0;
     nock(API)
