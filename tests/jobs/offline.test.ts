@@ -1,6 +1,8 @@
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { configSchema } from "../../src/config/schema.js";
+import { runCycle } from "../../src/daemon/cycle.js";
+import { CronSchedule } from "../../src/daemon/schedule.js";
 import { OfflineError } from "../../src/errors.js";
 import { backfill } from "../../src/jobs/backfill.js";
 import { collect } from "../../src/jobs/collect.js";
@@ -65,6 +67,19 @@ describe("a host name that does not resolve", () => {
     expect(ctx.db.prepare("SELECT target, outcome, error FROM run_targets").all()).toEqual([
       { target: "npm:left-pad", outcome: "failed", error: "cannot resolve api.npmjs.org: no network?" },
     ]);
+  });
+
+  it("in the daemon, the cycle fails with the same line and records one failed run, not two", async () => {
+    lookupFails("https://api.github.com", "api.github.com");
+    const ctx = context([{ name: "p", repos: ["acme/one"] }], []);
+    const schedule = new CronSchedule("0 3 * * *", "UTC");
+    try {
+      const outcome = await runCycle({ ctx, schedule, writerWaitMs: 0 }, "schedule");
+      expect(outcome).toEqual({ kind: "failed", error: "cannot resolve api.github.com: no network?" });
+      expect(ctx.db.prepare("SELECT kind, status, error FROM runs").all()).toEqual([{ kind: "collect", status: "failed", error: "cannot resolve api.github.com: no network?" }]);
+    } finally {
+      schedule.dispose();
+    }
   });
 
   it("a connection reset is still retried", async () => {
