@@ -52,8 +52,6 @@ export interface ListPage<T> {
   next: string | null;
   /** The page number of rel="last", when the answer gives one: how long the list is. */
   lastPage: number | null;
-  /** Items of the answer left out for a date out of range (named in the run's record). */
-  leftOut: number;
   etag: string | null;
   scope: string;
   notModified: boolean;
@@ -310,7 +308,7 @@ export class GitHubClient {
     let cap = counted;
     for (let pages = 0; url !== null; pages++) {
       if (seen.has(url)) throw new HostError(`GET ${url}: pagination repeats itself`, "github");
-      if (pages >= cap) throw new PageCapError(`GET ${pathOnly(start)}: still a rel="next" after ${pages} pages, more than the list's size can need; stopped`);
+      if (pages >= cap) throw new PageCapError(pathOnly(start), pages);
       seen.add(url);
       const page: ListPage<T> = await this.fetchPage(octokit, label, target, url, schema, options.conditional ?? true);
       if (pages === 0) cap = Math.min(counted, pageCap(page.lastPage, pageNumber(url)));
@@ -352,14 +350,13 @@ export class GitHubClient {
           url: current,
           next: this.nextOf(response.headers.link, current),
           lastPage: lastPageOf(response.headers.link),
-          leftOut: parsed.leftOut.length,
           etag: response.headers.etag ?? null,
           scope: label,
           notModified: false,
         };
       } catch (error) {
         if (error instanceof RequestError && error.status === 304) {
-          return { items: [], url: current, next: null, lastPage: null, leftOut: 0, etag: etag ?? null, scope: label, notModified: true };
+          return { items: [], url: current, next: null, lastPage: null, etag: etag ?? null, scope: label, notModified: true };
         }
         if (isPageTooBig(error)) {
           const smaller = shrinkPage(current);
@@ -450,8 +447,8 @@ function isRedirect(status: number): boolean {
 
 /** A rel="next" that is still there when the list's size says it should have ended. */
 export class PageCapError extends ResponseShapeError {
-  constructor(message: string) {
-    super(message.split(":")[0] ?? message, [message.slice(message.indexOf(":") + 2)]);
+  constructor(list: string, pages: number) {
+    super(`GET ${list}`, [`still a rel="next" after ${pages} pages, more than the list's size can need; stopped`]);
   }
 }
 

@@ -97,7 +97,7 @@ export async function crawlIssues(ctx: StreamContext, repo: RepoRow, plan: Crawl
   let perPage = cursor.perPage ?? PAGE;
   let cap = MAX_PAGES_PER_STREAM;
   for (let pages = 0; ; pages++) {
-    if (pages >= cap) throw new PageCapError(`GET /repos/${repo.full_name}/issues: still a rel="next" after ${pages} pages, more than the list's size can need; stopped`);
+    if (pages >= cap) throw new PageCapError(`/repos/${repo.full_name}/issues`, pages);
     const query = new URLSearchParams({ state: "all", sort: "updated", direction: "asc" });
     if (cursor.since) query.set("since", cursor.since);
     query.set("per_page", String(perPage));

@@ -3,6 +3,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ResponseShapeError } from "../../src/errors.js";
 import { GitHubClient } from "../../src/github/client.js";
 import { IssueItem } from "../../src/github/schemas.js";
+import { crawlIssues } from "../../src/jobs/streams.js";
+import { openDb } from "../../src/store/open.js";
+import { ensureRepo, updateIdentity } from "../../src/store/repos.js";
 
 /** Hostile answers at the HTTP boundary (nock 14): what the client must refuse, and how. */
 
@@ -237,5 +240,30 @@ describe("the log claims no retry that is not made", () => {
     expect(gh.accounting.total.requests).toBe(4);
     expect(warnings.filter((w) => /retry in 1s/.test(w))).toHaveLength(3);
     expect(warnings.at(-1)).toMatch(/secondary rate limit .*giving up after 3 retries/);
+  });
+});
+
+describe("the issue crawl, which builds its own page URLs, is capped too", () => {
+  it("fails past what rel=\"last\" of its first page says, keeping what it committed", async () => {
+    const db = openDb(":memory:");
+    const row = ensureRepo(db, "o/r", NOW);
+    updateIdentity(db, row, { githubId: 1, fullName: "o/r", defaultBranch: "main", createdAt: "2026-01-01T00:00:00Z" }, NOW);
+    let served = 0;
+    nock(API)
+      .get("/repos/o/r/issues")
+      .query(true)
+      .times(100)
+      .reply((uri) => {
+        served++;
+        const page = Number(new URL(uri, API).searchParams.get("page") ?? 1);
+        // Every page the same instant, so the crawl moves by page number; and always a next.
+        return [200, [{ ...issue(page), updated_at: "2026-05-01T00:00:00Z" }], { link: `<${API}/repos/o/r/issues?page=${page + 1}>; rel="next", <${API}/repos/o/r/issues?page=3>; rel="last"` }];
+      });
+    const fresh = db.prepare("SELECT * FROM repos WHERE id = ?").get(row.id) as typeof row;
+    await expect(crawlIssues({ db, github: client(), now: NOW }, fresh, { mode: "collect", since: "2026-01-01T00:00:00Z", coversFrom: "2026-01-01" })).rejects.toThrow(
+      /GET \/repos\/o\/r\/issues: unexpected response: still a rel="next" after 13 pages/,
+    );
+    expect(served).toBe(13);
+    expect(db.prepare("SELECT COUNT(*) FROM issues").pluck().get()).toBeGreaterThan(0); // the pages read stay committed
   });
 });
