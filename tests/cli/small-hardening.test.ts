@@ -82,4 +82,10 @@ describe("command-line and config hardening", () => {
     expect(report.stderr).not.toMatch(/unexpected error/);
     expect(report.stderr).toContain(`cannot write ${out}: a part of the path is a file, not a directory; choose another --out`);
   });
+
+  it("a config path that cannot be read is a config error naming it", async () => {
+    const run = await runCli(["--config", dir, "score"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${dir}: cannot read it (EISDIR): check its permissions, or name another file with --config`);
+  });
 });
