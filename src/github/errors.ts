@@ -20,7 +20,7 @@ export function classifyError(error: unknown, target: string, operation: string)
   if (isTimeout(error)) return new HostError(`${operation}: timed out`, "github", undefined);
   // Octokit reports a request that got no answer at all as a 500 without a response.
   if (error instanceof RequestError && error.status === 500 && error.response === undefined) {
-    return new HostError(`${operation}: network error: ${message}`, "github", undefined);
+    return new HostError(`${operation}: network error: ${redact(networkDetail(error) ?? message)}`, "github", undefined);
   }
   if (status === undefined || status >= 500 || status === 429 || status === 403) {
     return new HostError(`${operation}: ${status ?? "network"} ${message}`, "github", status);
@@ -54,4 +54,16 @@ export class RedirectRefusedError extends Error {
   constructor(status: number, location: string | undefined) {
     super(`${status} redirect to ${JSON.stringify((location ?? "").slice(0, 200))} refused: not the same resource on the configured API, or not a valid owner/repo`);
   }
+}
+
+/** The system error under a failed fetch ("ECONNRESET: socket hang up"), which Octokit's message may hide. */
+function networkDetail(error: unknown): string | null {
+  for (let e: unknown = error, depth = 0; e instanceof Object && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (typeof code !== "string" || !/^E[A-Z]+$/.test(code)) continue;
+    const text = typeof message === "string" ? message : "";
+    if (text.includes(code)) return text;
+    return text ? `${code}: ${text}` : code;
+  }
+  return null;
 }

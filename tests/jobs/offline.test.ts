@@ -82,6 +82,14 @@ describe("a host name that does not resolve", () => {
     }
   });
 
+  it("GitHub: a connection reset is still retried, then reported as a network error", async () => {
+    const scope = nock("https://api.github.com").get("/repos/acme/one").times(4).replyWithError({ code: "ECONNRESET", message: "socket hang up" });
+    const ctx = context([{ name: "p", repos: ["acme/one"] }], []);
+    await expect(ctx.github.getRepo("acme/one")).rejects.toThrow(/GET \/repos\/acme\/one: network error: ECONNRESET: socket hang up/);
+    expect(scope.isDone()).toBe(true);
+    expect(ctx.github.accounting.total.requests).toBe(4);
+  });
+
   it("a connection reset is still retried", async () => {
     const scope = nock("https://api.npmjs.org").get("/downloads/point/last-day/left-pad").times(4).replyWithError({ code: "ECONNRESET", message: "socket hang up" });
     const warnings: string[] = [];
