@@ -44,6 +44,8 @@ export interface PackageResult {
   error?: string;
   rowsWritten: number;
   requests: number;
+  /** The host name did not resolve: no package after this one is tried. */
+  offline?: OfflineError;
 }
 
 export interface PackagesSummary {
@@ -82,13 +84,14 @@ export async function collectPackages(deps: PackagesDeps, options: PackagesOptio
 
   const results: PackageResult[] = [];
   const startRequests = deps.http.requests;
-  let offline = null as OfflineError | null; // set from a callback: TypeScript cannot see it change
+  let offline: OfflineError | null = null;
   for (const [target, { collector, name, packageId }] of targets) {
     if (deps.signal?.aborted || offline) {
       results.push({ target, outcome: "skipped", rowsWritten: 0, requests: 0, ...(offline ? { error: offline.message } : {}) });
       continue;
     }
-    const result = await collectOne(deps, options, { target, collector, name, packageId }, (error) => (offline = error));
+    const result = await collectOne(deps, options, { target, collector, name, packageId });
+    offline ??= result.offline ?? null;
     deps.log?.(`${target}: ${result.outcome}, ${result.rowsWritten} rows, ${result.requests} requests${result.error ? `: ${result.error}` : ""}`);
     results.push(result);
   }
@@ -104,7 +107,6 @@ async function collectOne(
   deps: PackagesDeps,
   options: PackagesOptions,
   pkg: { target: string; collector: RegistryCollector; name: string; packageId: number },
-  onOffline: (error: OfflineError) => void,
 ): Promise<PackageResult> {
   const { db, now } = deps;
   const { collector, name, packageId, target } = pkg;
@@ -145,12 +147,11 @@ async function collectOne(
     const requests = deps.http.requests - before;
     const outcome = error instanceof UnavailableError ? "gone" : "failed";
     const message = errorMessage(error);
-    if (error instanceof OfflineError) onOffline(error);
     inTransaction(db, () => {
       if (outcome === "gone") setPackageStatus(db, packageId, "gone", message, now);
       if (options.runId !== undefined) recordTarget(db, options.runId, { target, outcome, error: message, requests });
     });
-    return { target, outcome, error: message, rowsWritten: 0, requests };
+    return { target, outcome, error: message, rowsWritten: 0, requests, ...(error instanceof OfflineError ? { offline: error } : {}) };
   }
 }
 
