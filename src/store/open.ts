@@ -2,7 +2,8 @@ import Database from "better-sqlite3";
 import { closeSync, existsSync, mkdirSync, openSync, readSync } from "node:fs";
 import { dirname } from "node:path";
 import { FatalError, errorMessage } from "../errors.js";
-import { migrate } from "./migrate.js";
+import { fileProblem } from "../util/output-file.js";
+import { checkSchemaKnown, migrate } from "./migrate.js";
 
 export type Db = Database.Database;
 
@@ -24,9 +25,13 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
   const exists = path === ":memory:" || existsSync(path);
   if (!exists) {
     if (!create) throw new FatalError(`database ${path} does not exist: run 'oss-pulse init' first`);
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    // SQLite gives -wal and -shm the mode of the main file: create it owner-only first.
-    closeSync(openSync(path, "wx", 0o600));
+    try {
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      // SQLite gives -wal and -shm the mode of the main file: create it owner-only first.
+      closeSync(openSync(path, "wx", 0o600));
+    } catch (error) {
+      throw new FatalError(`cannot create the database ${path}: ${fileProblem(error)}; choose a writable place with --db or "database:" in the config`);
+    }
   } else if (path !== ":memory:") {
     assertSqliteFile(path);
   }
@@ -44,6 +49,7 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
     }
     db.pragma("foreign_keys = ON");
     if (!options.readonly) migrate(db);
+    else checkSchemaKnown(db);
   } catch (error) {
     db.close();
     if (error instanceof FatalError) throw error;
