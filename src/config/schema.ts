@@ -58,7 +58,8 @@ const eventSchema = z.strictObject({
 });
 
 const projectSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/, "use letters, digits, spaces, '.', '-' and '_'"),
+  // Trimmed, so "a " is the project "a" (and a second entry for it is a duplicate), never a second project.
+  name: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/, "use letters, digits, spaces, '.', '-' and '_'"),
   repos: z.array(z.string()).default([]).describe("GitHub repositories, as owner/repo; owner/* for every public one of an owner"),
   owners: z.array(ownerSchema).default([]).describe("GitHub owners tracked as a whole, with options (see README: Portfolios)"),
   packages: z.array(packageSchema).default([]).describe("registry packages whose downloads count as users"),
@@ -86,7 +87,7 @@ const scheduleSchema = z
 
 export const configSchema = z
   .strictObject({
-    database: z.string().min(1).default("data/oss-pulse.db").describe("SQLite file, relative to the working directory"),
+    database: z.string().min(1).default("data/oss-pulse.db").describe("SQLite file, relative to the working directory; ~/ is the home directory"),
     github: githubSchema,
     registries: registriesConfigSchema,
     schedule: scheduleSchema,

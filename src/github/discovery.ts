@@ -60,7 +60,7 @@ export async function listOwnerRepos(
     const repos: DiscoveredRepo[] = [];
     let firstPage: OwnerListing["firstPage"] = null;
     try {
-      for await (const page of github.list(owner, ownerListUrl(owner, kind), OwnerRepoItem)) {
+      for await (const page of github.list(owner, ownerListUrl(owner, kind), () => OwnerRepoItem)) {
         firstPage ??= { url: page.url, scope: page.scope, etag: page.etag, next: page.next };
         if (page.notModified) return { owner, kind, repos: null, firstPage };
         for (const item of page.items) {

@@ -1,6 +1,6 @@
 import { wildcardOwner } from "../config/portfolio.js";
 import type { ProjectConfig } from "../config/schema.js";
-import { UnavailableError, errorMessage } from "../errors.js";
+import { OfflineError, UnavailableError, errorMessage } from "../errors.js";
 import { collectorContext } from "../registries/config.js";
 import { listAuthor } from "../registries/huggingface/author.js";
 import { getCollector } from "../registries/index.js";
@@ -53,7 +53,9 @@ export async function discoverAuthors(deps: PackagesDeps, projects: readonly Pro
         if (runId !== undefined) recordTarget(deps.db, runId, { target, outcome, error: message, requests });
       });
       deps.log?.(`${target}: ${outcome}: ${message}`);
-      results.push({ target, outcome, error: message, rowsWritten: 0, requests });
+      results.push({ target, outcome, error: message, rowsWritten: 0, requests, ...(error instanceof OfflineError ? { offline: error } : {}) });
+      // Offline: nothing else can be listed either; the run stops with one line.
+      if (error instanceof OfflineError) break;
     }
   }
   return results;

@@ -1,6 +1,6 @@
 import { ownerSpecs } from "../config/portfolio.js";
 import type { ProjectConfig } from "../config/schema.js";
-import { errorMessage } from "../errors.js";
+import { AuthError, OfflineError, errorMessage } from "../errors.js";
 import { listOwnerRepos } from "../github/discovery.js";
 import { ownerState } from "../store/membership.js";
 import { saveOwnerListing } from "../store/owners.js";
@@ -28,6 +28,8 @@ export async function discoverOwners(ctx: JobContext, projects: readonly Project
     if ("error" in tracked) {
       ctx.log.warn(`${target}: listing failed, the stored one still holds: ${errorMessage(tracked.error)}`);
       results.push({ target, outcome: "failed", error: errorMessage(tracked.error), requests, points });
+      // A rejected token or no network fails every other listing too: the repos' crawl says so once.
+      if (tracked.error instanceof AuthError || tracked.error instanceof OfflineError) break;
       continue;
     }
     const listing = tracked.value;

@@ -36,6 +36,8 @@ export function loadMigrations(dir: string = migrationsDir): Migration[] {
  */
 export function migrate(db: Db, migrations: Migration[] = loadMigrations()): number {
   const apply = db.transaction(() => {
+    const latest = migrations.at(-1)?.version ?? 0;
+    checkUserVersion(db, latest);
     db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version    INTEGER PRIMARY KEY,
       name       TEXT NOT NULL,
@@ -46,7 +48,6 @@ export function migrate(db: Db, migrations: Migration[] = loadMigrations()): num
       .prepare("SELECT version, name, checksum FROM schema_migrations ORDER BY version")
       .all() as { version: number; name: string; checksum: string }[];
     const known = new Map(migrations.map((m) => [m.version, m]));
-    const latest = migrations.at(-1)?.version ?? 0;
     for (const row of applied) {
       const mine = known.get(row.version);
       if (!mine || row.version > latest) {
@@ -73,4 +74,36 @@ export function migrate(db: Db, migrations: Migration[] = loadMigrations()): num
     return count;
   });
   return apply.immediate();
+}
+
+/**
+ * `PRAGMA user_version` is what other tools read to know the schema. It is set to the newest
+ * migration applied; one that says otherwise was written by something else (or by a newer
+ * oss-pulse), and is reported rather than silently rewritten. 0 is a new or pre-pragma file.
+ */
+function checkUserVersion(db: Db, latest: number): void {
+  const userVersion = db.pragma("user_version", { simple: true }) as number;
+  if (userVersion === 0) return;
+  if (userVersion > latest) {
+    throw new FatalError(`the database has schema version ${userVersion} (PRAGMA user_version), newer than this oss-pulse knows (${latest}); upgrade oss-pulse`);
+  }
+  const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get() !== undefined;
+  const applied = hasTable ? ((db.prepare("SELECT MAX(version) FROM schema_migrations").pluck().get() as number | null) ?? 0) : 0;
+  if (applied > latest) return; // a newer oss-pulse's migrations: reported as such by the caller
+  if (userVersion !== applied) {
+    throw new FatalError(
+      `PRAGMA user_version is ${userVersion} but the migrations applied go up to ${applied}: the database was changed by another program; refusing to rewrite it (check the file, or restore a backup)`,
+    );
+  }
+}
+
+/** For read-only opens (which do not migrate): refuses a database from a newer oss-pulse. */
+export function checkSchemaKnown(db: Db, migrations: Migration[] = loadMigrations()): void {
+  const latest = migrations.at(-1)?.version ?? 0;
+  const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get() !== undefined;
+  const newest = hasTable ? (db.prepare("SELECT MAX(version) FROM schema_migrations").pluck().get() as number | null) : null;
+  if (newest !== null && newest > latest) {
+    throw new FatalError(`the database has schema version ${newest}, newer than this oss-pulse knows (${latest}); upgrade oss-pulse`);
+  }
+  checkUserVersion(db, latest);
 }

@@ -2,6 +2,7 @@ import { explicitRepos, ownerSpecs, ownerWants } from "../config/portfolio.js";
 import type { Config } from "../config/schema.js";
 import { type WantedRepo, noteSource, ownerRepos, ownerState, syncMembers } from "./membership.js";
 import { toIso } from "../util/time.js";
+import { syncConfiguredBots } from "./bots.js";
 import type { Db } from "./open.js";
 
 export interface RepoRow {
@@ -24,6 +25,7 @@ export function syncProjects(db: Db, config: Config, now: Date): void {
   const upsertProject = db.prepare("INSERT INTO projects (name) VALUES (?) ON CONFLICT (name) DO NOTHING");
   const projectId = db.prepare("SELECT id FROM projects WHERE name = ?").pluck();
   db.transaction(() => {
+    syncConfiguredBots(db, config.bots);
     for (const project of config.projects) {
       upsertProject.run(project.name);
       const pid = projectId.get(project.name) as number;
