@@ -92,3 +92,25 @@ CREATE INDEX package_membership_by_package ON package_membership (package_id);
 
 INSERT INTO package_membership (project_id, package_id, joined_day, joined_at, via)
   SELECT project_id, package_id, '0001-01-01', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'config' FROM project_packages;
+
+-- Views and clones per repo and UTC day, from GET /repos/{o}/{r}/traffic/views and /clones
+-- (GitHub keeps 14 days; oss-pulse keeps them for good). A day the answer covered without an
+-- entry is stored as 0. A row fetched on its own day is partial and is rewritten by the next
+-- collect; a day is complete once a row for it was fetched after it ended (fetched_at).
+CREATE TABLE repo_traffic (
+  repo_id    INTEGER NOT NULL REFERENCES repos(id) ON DELETE CASCADE,
+  kind       TEXT NOT NULL CHECK (kind IN ('views', 'clones')),
+  day        TEXT NOT NULL,
+  count      INTEGER NOT NULL CHECK (count >= 0),
+  uniques    INTEGER NOT NULL CHECK (uniques >= 0),
+  fetched_at TEXT NOT NULL,
+  PRIMARY KEY (repo_id, kind, day)
+) WITHOUT ROWID;
+
+-- Repos whose traffic the token may not read (403: no push access): not asked again for 30 days,
+-- and said once, when first refused.
+CREATE TABLE traffic_denied (
+  repo_id   INTEGER PRIMARY KEY REFERENCES repos(id) ON DELETE CASCADE,
+  reason    TEXT NOT NULL,
+  denied_at TEXT NOT NULL
+);

@@ -22,6 +22,8 @@ const userWeights = z
   .strictObject({
     stars: z.number().min(0).default(1).describe("weight of one star"),
     downloads: z.number().min(0).default(1).describe("weight of one download in the 30-day window"),
+    views: z.number().min(0).default(0).describe("weight of one view of a repository in the 14-day window (traffic; repos the token may push to)"),
+    clones: z.number().min(0).default(0).describe("weight of one clone of a repository in the 14-day window (traffic; repos the token may push to)"),
   })
   .prefault({});
 

@@ -10,6 +10,7 @@ import { parseWith } from "../util/validate.js";
 import { type Sleep, realSleep } from "../util/time.js";
 import { Accounting, USAGE_HEADER } from "./accounting.js";
 import { RedirectRefusedError, classifyError, isPageTooBig } from "./errors.js";
+import { CloneTraffic, type TrafficDay, ViewTraffic } from "./traffic.js";
 import { repoNameProblem } from "./names.js";
 import { SNAPSHOT_BATCH_SIZE, snapshotBatchQuery } from "./queries.js";
 import { RateLimitNode, ReleaseItem, RepoResponse, RepoSnapshotNode, StarWeek } from "./schemas.js";
@@ -224,6 +225,20 @@ export class GitHubClient {
       return parseWith(RepoResponse(this.now()), response.data, `GET /repos/${fullName}`);
     } catch (error) {
       throw classifyError(error, fullName, `GET /repos/${fullName}`);
+    }
+  }
+
+  /** A repository's traffic of the last 14 days, per day (GET /repos/{o}/{r}/traffic/views or /clones). */
+  async traffic(fullName: string, kind: "views" | "clones"): Promise<TrafficDay[]> {
+    const { octokit } = this.pick(fullName);
+    const [owner, repo] = fullName.split("/") as [string, string];
+    const operation = `GET /repos/${fullName}/traffic/${kind}`;
+    try {
+      const response = await octokit.request(`GET /repos/{owner}/{repo}/traffic/${kind}`, { owner, repo, per: "day" });
+      const now = this.now();
+      return kind === "views" ? parseWith(ViewTraffic(now), response.data, operation).views : parseWith(CloneTraffic(now), response.data, operation).clones;
+    } catch (error) {
+      throw classifyError(error, fullName, operation);
     }
   }
 

@@ -9,6 +9,7 @@ import { type JobContext, maxWindow } from "./context.js";
 import { backfillRepo } from "./backfill.js";
 import { identify, restIdentity } from "./identify.js";
 import { discoverOwners } from "./portfolio.js";
+import { collectTraffic } from "./traffic.js";
 import { type RunSummary, runTargets } from "./run.js";
 import { type StreamContext, commitsSince, crawlCommits, crawlIssues, crawlReleases, issuesSince } from "./streams.js";
 
@@ -118,6 +119,7 @@ async function collectRepo(ctx: JobContext, repo: RepoRow, snapshot: SnapshotRes
     backfillDone(db, repo.id);
     if (!snapshot) setSnapshotReleaseCount(db, repo.id, day);
     setReleaseDownloads(db, repo.id, day);
+    await collectTraffic(ctx, repo, now);
     return;
   }
 
@@ -154,5 +156,6 @@ async function collectRepo(ctx: JobContext, repo: RepoRow, snapshot: SnapshotRes
     setReleaseDownloads(db, repo.id, day);
     if (!snapshot) setSnapshotReleaseCount(db, repo.id, day);
   });
+  await run("traffic", () => collectTraffic(ctx, repo, now));
   if (problems.length > 0) throw new Error(problems.join("; "));
 }

@@ -67,7 +67,7 @@ export function explain(ctx: InsightContext, q: { project: string; model: ModelC
   const newByRepo = n.change === null ? null : newContributorsByRepo(firstDays, firstCommitsByRepo(db, q.project), q.from, q.to);
 
   // Stars of each repo alone, by the evaluator itself, so they are the stars U counted.
-  const starsOnly: ModelConfig = { ...model, users: { stars: 1, downloads: 0 } };
+  const starsOnly: ModelConfig = { ...model, users: { stars: 1, downloads: 0, views: 0, clones: 0 } };
   const stars = (day: Day) =>
     new Map(data.repos.map((r) => [r.name, evaluate({ ...data, repos: [r] }, starsOnly, day, day)[0]!.users]));
   const downloads = projectDownloads(db, q.project, [q.from, q.to]);

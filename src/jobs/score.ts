@@ -92,6 +92,7 @@ function projectData(name: string, series: ProjectSeries): ProjectData {
       firstSnapshot: snapshots[0]?.[0] ?? null,
       starsAdded,
       member,
+      traffic: series.traffic.get(repo.id) ?? null,
       events: new Map(events.map(({ day, ...counts }) => [day, counts])),
       contributorDays,
     };

@@ -30,6 +30,11 @@ export interface RepoData {
    * counts, and its coverage is not asked for.
    */
   member?: MemberInterval[];
+  /**
+   * Views and clones on each complete day (traffic, kept past GitHub's 14 days); null when the
+   * token may not read them (not the project's own repo): then they count for nothing.
+   */
+  traffic?: { views: Map<Day, number>; clones: Map<Day, number> } | null;
   /** The repo's own events and contributors: needed when membership changes within the days scored. */
   events?: Map<Day, EventCounts>;
   contributorDays?: Map<string, Day[]>;
@@ -184,15 +189,28 @@ function evaluateSpan(data: ProjectData, model: ModelConfig, from: Day, to: Day,
     missing.push(...contributorProblems);
     const contributorCount = contributorProblems.length === 0 ? contributors[i]! : null;
 
+    // A part weighed 0 needs no data: its inputs are not asked for.
     let users: number | null = 0;
     for (const r of data.repos) {
+      if (model.users.stars === 0) break;
       const stars = starsOn(r, retained.get(r)!, day);
       if (stars === null) {
         missing.push(`stars:${r.name}`);
         users = null;
       } else if (users !== null) users += model.users.stars * stars;
     }
+    for (const kind of ["views", "clones"] as const) {
+      if (model.users[kind] === 0) continue;
+      for (const r of data.repos) {
+        const sum = trafficSum(r, kind, day);
+        if (sum === null) {
+          missing.push(`${kind}:${r.name}`);
+          users = null;
+        } else if (users !== null) users += model.users[kind] * sum;
+      }
+    }
     for (const pkg of downloads) {
+      if (model.users.downloads === 0) break;
       const value = pkg.values[i];
       if (value === null || value === undefined) {
         missing.push(`downloads:${pkg.label}`);
@@ -201,6 +219,26 @@ function evaluateSpan(data: ProjectData, model: ModelConfig, from: Day, to: Day,
     }
     return scoreDay(model, day, { activity, contributors: contributorCount, users, missing });
   });
+}
+
+/** Days in the traffic window: GitHub's own 14 days, so one collect covers a whole window. */
+export const TRAFFIC_WINDOW = 14;
+
+/**
+ * Views (or clones) in the 14 days ending on the day: 0 for a repo whose traffic the token may
+ * not read, or on days before the repo existed or after it was gone; null when a day is unknown.
+ */
+function trafficSum(r: RepoData, kind: "views" | "clones", day: Day): number | null {
+  if (r.traffic === null) return 0;
+  let sum = 0;
+  for (let i = 0; i < TRAFFIC_WINDOW; i++) {
+    const d = addDays(day, -i);
+    if ((r.createdDay && d < r.createdDay) || (r.goneDay !== null && d >= r.goneDay)) continue;
+    const n = r.traffic?.[kind].get(d);
+    if (n === undefined) return null;
+    sum += n;
+  }
+  return sum;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Day } from "../util/time.js";
 import type { Db } from "./open.js";
+import { loadTraffic } from "./traffic.js";
 import { type MemberInterval, memberIntervals } from "./membership.js";
 import { type RepoRow, projectIdOf, repoById } from "./repos.js";
 import type { Stream } from "./sync.js";
@@ -15,6 +16,8 @@ export interface ProjectSeries {
   events: ActivityRow[];
   /** Distinct contributors (bots excluded) with the days they committed, ascending. */
   contributorDays: Map<string, Day[]>;
+  /** Complete days of views and clones per repo id; absent when the token may not read them. */
+  traffic: Map<number, { views: Map<Day, number>; clones: Map<Day, number> }>;
 }
 
 export interface RepoSeries {
@@ -100,5 +103,10 @@ export function loadProjectSeries(db: Db, projectName: string, bots: readonly st
     if (mine) mine.push(row.day);
     else own.set(row.who, [row.day]);
   }
-  return { repos: repoSeries, events, contributorDays };
+  const traffic = new Map<number, { views: Map<Day, number>; clones: Map<Day, number> }>();
+  for (const r of repos) {
+    const t = loadTraffic(db, r.id);
+    if (t) traffic.set(r.id, t);
+  }
+  return { repos: repoSeries, events, contributorDays, traffic };
 }

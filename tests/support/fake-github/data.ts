@@ -91,6 +91,14 @@ export interface FakeRepo {
   unavailable?: 404 | 451;
   /** No git data yet: the commits endpoint answers 409. */
   empty?: boolean;
+  /** Views and clones per UTC day, for a token with push access; absent: the token may not push (403). */
+  traffic?: { views: FakeTrafficDay[]; clones: FakeTrafficDay[] };
+}
+
+export interface FakeTrafficDay {
+  day: string;
+  count: number;
+  uniques: number;
 }
 
 export function repoKey(fullName: string): string {
@@ -306,6 +314,8 @@ export class FakeGitHubState {
   /** Keyed by lower-case `owner/name`. */
   readonly repos = new Map<string, FakeRepo>();
   readonly faults = new FaultList();
+  /** The UTC day the traffic endpoints answer for (their last 14 days end on it); default: the real today. */
+  today: string | null = null;
   private readonly versions = new WeakMap<FakeRepo, number>();
   private readonly indexes = new WeakMap<FakeRepo, RepoIndex>();
 

@@ -6,7 +6,7 @@
 export { startFakeGitHub } from "./server.js";
 export type { FakeGitHub, FakeGitHubOptions, LoggedRequest } from "./server.js";
 export { FakeGitHubState, isoFromMs, nodeId, repoKey, userId } from "./data.js";
-export type { FakeCommit, FakeIssue, FakeRelease, FakeReleaseAsset, FakeRepo, IsoTime, StarWeek } from "./data.js";
+export type { FakeCommit, FakeIssue, FakeRelease, FakeReleaseAsset, FakeRepo, FakeTrafficDay, IsoTime, StarWeek } from "./data.js";
 export { generateRepo, SHARED_CONTRIBUTORS } from "./generate.js";
 export type { RepoSpec } from "./generate.js";
 export { faultResponses } from "./faults.js";

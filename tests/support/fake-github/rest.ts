@@ -108,6 +108,9 @@ function repoRoute(ctx: RestContext, req: RestRequest, repo: FakeRepo, sub: stri
       return starHistory(req, repo);
     case "/stargazers/count":
       return { status: 200, body: { count: repo.stars } };
+    case "/traffic/views":
+    case "/traffic/clones":
+      return traffic(ctx, req, repo, sub === "/traffic/views" ? "views" : "clones");
     default:
       return notFound();
   }
@@ -190,6 +193,25 @@ function ownerRepos(ctx: RestContext, req: RestRequest, kind: "org" | "user", ow
   const key = (r: FakeRepo) => (sort === "full_name" ? `${r.owner}/${r.name}`.toLowerCase() : r.createdAt);
   listed.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.id - b.id) * (asc ? 1 : -1));
   return paginate(req, listed.length, (i) => repoBody(ctx.urls, listed[i]!, ctx.state.index(listed[i]!).counts));
+}
+
+/**
+ * GET /repos/{owner}/{repo}/traffic/views and /traffic/clones (https://docs.github.com/rest/metrics/traffic):
+ * the last 14 days ending today (UTC), `per=day` (default) or `week`; each entry's timestamp is
+ * the UTC midnight starting its day; days without traffic are left out here. A token without
+ * push access gets 403 "Must have push access to repository".
+ */
+function traffic(ctx: RestContext, req: RestRequest, repo: FakeRepo, kind: "views" | "clones"): ApiResult {
+  if (!repo.traffic) return error(403, "Must have push access to repository", `${DOCS}/metrics/traffic`);
+  if (req.query.per !== undefined && req.query.per !== "day") return error(422, "this fake serves per=day only");
+  const today = ctx.state.today ?? new Date().toISOString().slice(0, 10);
+  const first = new Date(Date.parse(`${today}T00:00:00Z`) - 13 * 86_400_000).toISOString().slice(0, 10);
+  const days = repo.traffic[kind].filter((d) => d.day >= first && d.day <= today && d.count > 0).sort((a, b) => a.day.localeCompare(b.day));
+  const entries = days.map((d) => ({ timestamp: `${d.day}T00:00:00Z`, count: d.count, uniques: d.uniques }));
+  return {
+    status: 200,
+    body: { count: entries.reduce((s, e) => s + e.count, 0), uniques: entries.reduce((s, e) => s + e.uniques, 0), [kind]: entries },
+  };
 }
 
 function searchRoute(ctx: RestContext, req: RestRequest): ApiResult {
