@@ -1,16 +1,18 @@
 import { existsSync, statSync } from "node:fs";
+import { explicitRepos, ownerSpecs, wildcardOwner } from "../config/portfolio.js";
 import type { Config } from "../config/schema.js";
 import { thisProcess } from "../coordination/lease.js";
 import { rateLimitPause } from "../coordination/rate-pause.js";
 import { CronSchedule } from "../coordination/schedule.js";
 import { type LeaseHolder, type ProcessIdentity, leaseHolder } from "../store/leases.js";
 import { type Db, hasTable } from "../store/open.js";
-import { readPackageFreshness } from "../store/packages.js";
+import { listProjectPackages, readPackageFreshness } from "../store/packages.js";
 import { type StoredRateBudget, readRateBudgets } from "../store/rate-limits.js";
-import { findRepo, lastSnapshotDay } from "../store/repos.js";
+import { findRepo, lastSnapshotDay, projectRepos } from "../store/repos.js";
 import { type RunInfo, type TargetFailure, currentFailures, lastRun, lastSuccessfulCollect } from "../store/runs.js";
 import { syncedToByStream } from "../store/sync.js";
 import { toIso } from "../util/time.js";
+import { type ProjectCoverage, projectCoverage } from "./coverage.js";
 
 /** Default slack after a scheduled slot before its run counts as missing (covers a long run). */
 export const DEFAULT_GRACE_MS = 60 * 60_000;
@@ -48,6 +50,8 @@ export interface StatusReport {
   schedule: { collect: string; timezone: string; previous: string | null; next: string | null };
   runs: { lastCollect: RunInfo | null; lastSuccessfulCollect: RunInfo | null; lastScore: RunInfo | null };
   projects: { name: string; repos: RepoFreshness[]; packages: PackageFreshness[] }[];
+  /** How many repos and packages each project covers, and what joined or left in the last collect. */
+  coverage: ProjectCoverage[];
   failures: TargetFailure[];
   rateLimits: StoredRateBudget[];
   rateLimitPausedUntil: string | null;
@@ -91,9 +95,14 @@ export function statusReport(db: Db, config: Config, options: StatusOptions): St
       },
       projects: config.projects.map((p) => ({
         name: p.name,
-        repos: p.repos.map((r) => repoFreshness(db, r)),
-        packages: p.packages.map((pkg) => packageFreshness(db, pkg.registry, pkg.name)),
+        repos: targetNames(explicitRepos(p), currentRepos(db, p.name), ownerSpecs(p).map((o) => `${o.name}/*`)).map((r) => repoFreshness(db, r)),
+        packages: targetNames(
+          p.packages.filter((pkg) => wildcardOwner(pkg.name) === null).map((pkg) => `${pkg.registry}:${pkg.name}`),
+          currentPackages(db, p.name),
+          p.packages.filter((pkg) => wildcardOwner(pkg.name) !== null).map((pkg) => `${pkg.registry}:${pkg.name}`),
+        ).map((label) => packageFreshness(db, label.slice(0, label.indexOf(":")), label.slice(label.indexOf(":") + 1))),
       })),
+      coverage: projectCoverage(db, config),
       failures: currentFailures(db),
       rateLimits: readRateBudgets(db),
       rateLimitPausedUntil: pause ? toIso(pause.until) : null,
@@ -117,6 +126,29 @@ export function stalenessOf(lastSuccess: Date | null, schedule: CronSchedule, no
     ? `the last successful collect started at ${toIso(lastSuccess)}, before the run due at ${toIso(due)}`
     : `no collect has succeeded yet; one was due at ${toIso(due)}`;
   return { stale: true, dueSlot: toIso(due), graceMinutes, reason };
+}
+
+/**
+ * What status lists of a project: its configured names, then the members found through owners
+ * and authors; a wildcard not listed yet stands as itself ("new").
+ */
+function targetNames(configured: string[], current: string[] | null, wildcards: string[]): string[] {
+  const seen = new Set(configured.map((n) => n.toLowerCase()));
+  const out = [...configured];
+  for (const name of current ?? []) {
+    if (!seen.has(name.toLowerCase())) out.push(name);
+    seen.add(name.toLowerCase());
+  }
+  if (current === null || current.length === 0) out.push(...wildcards);
+  return out;
+}
+
+function currentRepos(db: Db, project: string): string[] | null {
+  return hasTable(db, "repo_membership") ? projectRepos(db, project).map((r) => r.full_name) : null;
+}
+
+function currentPackages(db: Db, project: string): string[] | null {
+  return hasTable(db, "package_membership") ? listProjectPackages(db, project).map((p) => `${p.registry}:${p.name}`) : null;
 }
 
 function repoFreshness(db: Db, name: string): RepoFreshness {

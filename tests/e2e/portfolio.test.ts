@@ -132,6 +132,24 @@ models:
     expect(count("issues", REMOVED)).toBe(repo(REMOVED).issues.length);
   });
 
+  it("says in status and score how many repositories each project covers, and what joined or left in the last collect", async () => {
+    const status = await runCli(["--config", config, "--json", "status"], { env: env(DAY2) });
+    const report = JSON.parse(status.stdout) as {
+      coverage: { project: string; repos: number; packages: number; changes: { name: string; change: string; day: string; reason: string | null }[] }[];
+      projects: { name: string; repos: { repo: string }[] }[];
+    };
+    const acme = report.coverage.find((c) => c.project === "acme")!;
+    expect(acme).toMatchObject({ repos: 10, packages: 0 });
+    expect(acme.changes.map((c) => `${c.change} ${c.name} ${c.day}`).sort()).toEqual([`joined acme/${ADDED} ${DAY2}`, `left acme/${REMOVED} ${DAY1}`]);
+    expect(report.coverage.find((c) => c.project === "acme-models")).toMatchObject({ repos: 1, packages: 5, changes: [] });
+    // The freshness table lists the members found through the owner, not "acme/*".
+    expect(report.projects.find((p) => p.name === "acme")!.repos.map((r) => r.repo)).toContain(`acme/${ADDED}`);
+    const score = await cli(["score", "--no-compute"], DAY2);
+    expect(score.stdout).toMatch(/acme: 10 repositories, 0 packages; in the last collect 1 joined, 1 left/);
+    expect(score.stdout).toContain(`+ acme/${ADDED} joined (counts from ${DAY2})`);
+    expect(score.stdout).toMatch(new RegExp(`- acme/${REMOVED} left \\(stops counting on ${DAY1}: .*listing`));
+  });
+
   it("sends the listing conditionally: an unchanged owner costs a 304", async () => {
     fake.resetLog();
     await cli(["collect"], DAY3);

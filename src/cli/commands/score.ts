@@ -1,4 +1,6 @@
 import type { Command } from "commander";
+import { projectCoverage } from "../../jobs/coverage.js";
+import { renderCoverage } from "../coverage.js";
 import { ConfigError } from "../../errors.js";
 import { score } from "../../jobs/score.js";
 import type { Db } from "../../store/open.js";
@@ -60,6 +62,10 @@ export function registerScore(program: Command): void {
           latestOnly: !opts.all && opts.from === undefined && opts.to === undefined,
         });
         process.stdout.write(`${render(rows, format as ScoreOptions["format"])}\n`);
+        // What the scores stand on: the repos and packages of each project, and who came and went.
+        const coverage = renderCoverage(projectCoverage(rt.db, rt.config, projects));
+        if (format === "table" && coverage.length > 0) process.stdout.write(`\n${coverage.join("\n")}\n`);
+        else for (const line of coverage) rt.log.info(line);
       } finally {
         rt.close();
       }

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { renderCoverage } from "../coverage.js";
 import { ConfigError } from "../../errors.js";
 import { describeHolder } from "../../coordination/lease.js";
 import { DEFAULT_GRACE_MS, type StatusReport, statusReport } from "../../jobs/status.js";
@@ -50,6 +51,7 @@ function render(r: StatusReport): string {
     for (const pkg of p.packages) rows.push([p.name, pkg.package, pkg.status, pkg.lastSnapshot ?? pkg.lastDownloadDay, null, null, null]);
   }
   lines.push(formatTable(["project", "target", "status", "snapshot", "commits to", "issues to", "releases to"], rows));
+  if (r.coverage.length > 0) lines.push("", ...renderCoverage(r.coverage));
   if (r.failures.length > 0) {
     lines.push("", "failures (latest outcome of each target):");
     lines.push(formatTable(["target", "outcome", "run", "at", "reason"], r.failures.map((f) => [f.target, f.outcome, String(f.runId), f.at, f.error ?? ""])));
