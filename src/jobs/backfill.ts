@@ -7,6 +7,7 @@ import { type Stream, completeSync, getSync, saveCursor } from "../store/sync.js
 import { type Day, dayOf, toIso } from "../util/time.js";
 import type { JobContext } from "./context.js";
 import { identify, restIdentity } from "./identify.js";
+import { discoverOwners } from "./portfolio.js";
 import { type RunSummary, runTargets } from "./run.js";
 import { type StreamContext, crawlCommits, crawlIssues, crawlReleases } from "./streams.js";
 
@@ -36,11 +37,16 @@ export interface ProgressEvent {
  */
 export async function backfill(ctx: JobContext, options: BackfillOptions = {}): Promise<RunSummary> {
   const { db, config } = ctx;
-  const projects = selectProjects(config, options.projects).map((p) => p.name);
+  const selected = selectProjects(config, options.projects);
+  const projects = selected.map((p) => p.name);
   const now = ctx.clock();
   const only = new Set<BackfillStream>(options.only ?? BACKFILL_STREAMS);
   syncProjects(db, config, now);
+  // An owner never listed yet is listed first, so a backfill of a new portfolio has its repos.
+  const listings = await discoverOwners(ctx, selected, now, { onlyNew: true });
+  if (listings.length > 0) syncProjects(db, config, now);
   return runTargets(ctx, {
+    done: listings,
     kind: "backfill",
     trigger: options.trigger ?? "cli",
     now,

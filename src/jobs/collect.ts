@@ -114,6 +114,8 @@ async function collectRepo(ctx: JobContext, repo: RepoRow, snapshot: SnapshotRes
 
   // A repository that joined a project after it was first listed has its whole history read
   // once, so the project's series goes on whole from the day it joined.
+  // One whose history is already whole (tracked by another project) is collected as usual.
+  if (pendingBackfill(db, repo.id) && historyKnown(db, repo)) backfillDone(db, repo.id);
   if (pendingBackfill(db, repo.id)) {
     await backfillRepo(ctx, repo, now, new Set(["commits", "issues", "releases", "stars"]), {});
     backfillDone(db, repo.id);
@@ -158,4 +160,14 @@ async function collectRepo(ctx: JobContext, repo: RepoRow, snapshot: SnapshotRes
   });
   await run("traffic", () => collectTraffic(ctx, repo, now));
   if (problems.length > 0) throw new Error(problems.join("; "));
+}
+
+/** Whether every stream of the repo has been read from its creation on. */
+function historyKnown(db: JobContext["db"], repo: RepoRow): boolean {
+  if (repo.created_at === null) return false;
+  const created = dayOf(repo.created_at);
+  return (["commits", "issues", "releases", "stars"] as const).every((stream) => {
+    const state = getSync(db, repo.id, stream);
+    return state !== undefined && state.syncedTo !== null && state.coveredFrom !== null && state.coveredFrom <= created;
+  });
 }

@@ -12,10 +12,13 @@ import type { JobContext } from "./context.js";
  * request per owner (100 a page), conditional on the stored first page, so an unchanged
  * one-page owner costs a 304 and no rate-limit point. A failed listing is reported as a
  * target (`owner:NAME`) and the stored one still holds: nothing joins or leaves on a failure.
+ * `onlyNew`: list only the owners never listed (a backfill).
  */
-export async function discoverOwners(ctx: JobContext, projects: readonly ProjectConfig[], now: Date): Promise<TargetResult[]> {
+export async function discoverOwners(ctx: JobContext, projects: readonly ProjectConfig[], now: Date, options: { onlyNew?: boolean } = {}): Promise<TargetResult[]> {
   const owners = new Map<string, string>();
-  for (const project of projects) for (const spec of ownerSpecs(project)) owners.set(spec.name.toLowerCase(), spec.name);
+  for (const project of projects) {
+    for (const spec of ownerSpecs(project)) if (!options.onlyNew || !ownerState(ctx.db, spec.name)) owners.set(spec.name.toLowerCase(), spec.name);
+  }
   const results: TargetResult[] = [];
   for (const owner of owners.values()) {
     const target = `owner:${owner}`;
