@@ -7,9 +7,9 @@ import { CronSchedule } from "../daemon/schedule.js";
 import type { Db } from "../store/open.js";
 import { findRepo } from "../store/repos.js";
 import { toIso } from "../util/time.js";
+import { DEFAULT_GRACE_MS } from "./defaults.js";
 
-/** Default slack after a scheduled slot before its run counts as missing (covers a long run). */
-export const DEFAULT_GRACE_MS = 60 * 60_000;
+export { DEFAULT_GRACE_MS };
 
 export interface RunInfo {
   id: number;

@@ -1,9 +1,7 @@
 import type { Command } from "commander";
-import { WRITER_WAIT_MS, describeHolder, withWriterLease } from "../../daemon/lease.js";
-import { collect } from "../../jobs/collect.js";
 import { redact } from "../../util/secrets.js";
 import { formatTable } from "../output.js";
-import { type GlobalOptions, openRuntime } from "../runtime.js";
+import type { GlobalOptions } from "../runtime.js";
 
 export function registerCollect(program: Command): void {
   program
@@ -12,6 +10,12 @@ export function registerCollect(program: Command): void {
     .option("-p, --project <name...>", "only these projects")
     .action(async (opts: { project?: string[] }) => {
       const global = program.opts<GlobalOptions>();
+      // Dependencies load when the command runs, so that `--help` stays quick.
+      const [{ openRuntime }, { WRITER_WAIT_MS, describeHolder, withWriterLease }, { collect }] = await Promise.all([
+        import("../runtime.js"),
+        import("../../daemon/lease.js"),
+        import("../../jobs/collect.js"),
+      ]);
       const rt = openRuntime(global);
       try {
         // A daemon collecting right now is waited for (bounded), never raced.

@@ -1,9 +1,9 @@
 import type { Command } from "commander";
-import { startDaemon } from "../../daemon/daemon.js";
+import type { startDaemon } from "../../daemon/daemon.js";
 import { closeCleanly, onStopSignals } from "../../daemon/shutdown.js";
 import type { Logger } from "../../util/log.js";
 import { toIso } from "../../util/time.js";
-import { type GlobalOptions, openRuntime } from "../runtime.js";
+import type { GlobalOptions } from "../runtime.js";
 
 /** A graceful stop must end within 10 s (systemd's and Docker's patience is often 10 s). */
 const DRAIN_DEADLINE_MS = 8_000;
@@ -28,6 +28,8 @@ export function registerDaemon(program: Command): void {
           },
         );
       });
+      // Dependencies load when the command runs, so that `--help` stays quick.
+      const [{ openRuntime }, { startDaemon }] = await Promise.all([import("../runtime.js"), import("../../daemon/daemon.js")]);
       const rt = openRuntime(program.opts<GlobalOptions>());
       log = rt.log;
       let daemon: ReturnType<typeof startDaemon>;

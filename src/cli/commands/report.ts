@@ -2,11 +2,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Command } from "commander";
 import { ConfigError } from "../../errors.js";
-import { reportData } from "../../jobs/report.js";
-import { score } from "../../jobs/score.js";
-import { renderReport } from "../../report/html.js";
 import { isDay } from "../../util/time.js";
-import { type GlobalOptions, openRuntime } from "../runtime.js";
+import type { GlobalOptions } from "../runtime.js";
 
 export function registerReport(program: Command): void {
   program
@@ -17,8 +14,15 @@ export function registerReport(program: Command): void {
     .option("-p, --project <name...>", "only these projects")
     .option("--from <day>", "first day shown (YYYY-MM-DD)")
     .option("--no-compute", "use the stored scores without evaluating again")
-    .action((opts: { out: string; model?: string; project?: string[]; from?: string; compute: boolean }) => {
+    .action(async (opts: { out: string; model?: string; project?: string[]; from?: string; compute: boolean }) => {
       if (opts.from !== undefined && !isDay(opts.from)) throw new ConfigError([`--from: must be a day YYYY-MM-DD, got ${JSON.stringify(opts.from)}`]);
+      // Dependencies load when the command runs, so that `--help` stays quick.
+      const [{ openRuntime }, { reportData }, { score }, { renderReport }] = await Promise.all([
+        import("../runtime.js"),
+        import("../../jobs/report.js"),
+        import("../../jobs/score.js"),
+        import("../../report/html.js"),
+      ]);
       const rt = openRuntime(program.opts<GlobalOptions>());
       try {
         const modelName = opts.model ?? rt.config.defaultModel ?? rt.config.models[0]!.name;

@@ -1,11 +1,10 @@
 import type { Command } from "commander";
 import { ConfigError } from "../../errors.js";
-import { score } from "../../jobs/score.js";
 import type { Db } from "../../store/open.js";
-import { type ScoreHistoryRow, selectScores } from "../../store/scores.js";
+import type { ScoreHistoryRow } from "../../store/scores.js";
 import { isDay } from "../../util/time.js";
 import { fixed, formatCsv, formatTable, percent } from "../output.js";
-import { type GlobalOptions, openRuntime } from "../runtime.js";
+import type { GlobalOptions } from "../runtime.js";
 
 interface ScoreOptions {
   project?: string[];
@@ -32,7 +31,7 @@ export function registerScore(program: Command): void {
     .option("--all", "print the whole history")
     .option("--format <format>", "table, csv or json", "table")
     .option("--no-compute", "print stored scores without evaluating again")
-    .action((opts: ScoreOptions) => {
+    .action(async (opts: ScoreOptions) => {
       const global = program.opts<GlobalOptions>();
       const format = global.json ? "json" : opts.format;
       const problems: string[] = [];
@@ -41,6 +40,12 @@ export function registerScore(program: Command): void {
         if (value !== undefined && !isDay(value)) problems.push(`${flag}: must be a day YYYY-MM-DD, got ${JSON.stringify(value)}`);
       }
       if (problems.length > 0) throw new ConfigError(problems);
+      // Dependencies load when the command runs, so that `--help` stays quick.
+      const [{ openRuntime }, { score }, { selectScores }] = await Promise.all([
+        import("../runtime.js"),
+        import("../../jobs/score.js"),
+        import("../../store/scores.js"),
+      ]);
       const rt = openRuntime(global);
       try {
         const projects = checkNames("--project", opts.project, rt.config.projects.map((p) => p.name));
@@ -51,7 +56,7 @@ export function registerScore(program: Command): void {
           const summary = score(rt, projects ? { projects } : {});
           if (summary.rescored.length > 0) rt.log.info(`parameters changed: re-scored ${summary.rescored.join(", ")}`);
         }
-        const rows = readScores(rt.db, {
+        const rows = readScores(rt.db, selectScores, {
           projects: projects ?? rt.config.projects.map((p) => p.name),
           models: modelNames,
           from: opts.all ? null : (opts.from ?? null),
@@ -72,7 +77,7 @@ function checkNames(flag: string, given: string[] | undefined, known: string[]):
   return given;
 }
 
-function readScores(db: Db, q: { projects: string[]; models: string[]; from: string | null; to: string | null; latestOnly: boolean }): ScoreRow[] {
+function readScores(db: Db, selectScores: typeof import("../../store/scores.js").selectScores, q: { projects: string[]; models: string[]; from: string | null; to: string | null; latestOnly: boolean }): ScoreRow[] {
   if (!q.latestOnly) return selectScores(db, "score_history", q);
   // The newest complete day of each series; a series with none shows its newest day and what it lacks.
   const complete = selectScores(db, "latest_complete_scores", q);
