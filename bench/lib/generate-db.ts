@@ -119,7 +119,7 @@ export function generateDatabase(path: string, options: GenerateOptions): Genera
         name: `${org}/${r === 0 ? "core" : `repo-${r}`}`,
         created,
         tracked: addDays(startDay, int(0, Math.floor(days * 0.6))),
-        rate: (quiet ? 0.01 : 0.8 / (1 + r)) * size,
+        rate: (quiet ? 0.01 : 1.2 / (1 + r)) * size,
         stars: quiet ? 0.2 : 6 * size / (1 + r),
       });
     }

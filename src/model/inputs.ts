@@ -1,4 +1,5 @@
 import type { Config, ModelConfig } from "../config/schema.js";
+import { loadDailyActivity } from "../store/activity.js";
 import type { Db } from "../store/open.js";
 import type { RepoRow } from "../store/repos.js";
 import { BEGINNING } from "../store/sync.js";
@@ -76,16 +77,7 @@ export function loadProject(db: Db, config: Config, projectName: string): Projec
     };
   });
 
-  const events = new Map<Day, EventCounts>();
-  const activity = db.prepare(
-    `SELECT day, SUM(commits) AS commits, SUM(issues_opened) AS issues_opened, SUM(issues_closed) AS issues_closed,
-            SUM(prs_opened) AS prs_opened, SUM(prs_merged) AS prs_merged, SUM(releases) AS releases
-     FROM daily_repo_activity WHERE repo_id IN (SELECT value FROM json_each(?)) GROUP BY day ORDER BY day`,
-  );
-  for (const row of activity.all(ids) as (EventCounts & { day: Day })[]) {
-    const { day, ...counts } = row;
-    events.set(day, counts);
-  }
+  const events = loadDailyActivity(db, repos.map((r) => r.id));
 
   // Identity: the GitHub login when the commit is linked to a user, else the lower-cased e-mail.
   const bots = JSON.stringify(config.bots.map((b) => b.toLowerCase()));
