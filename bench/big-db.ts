@@ -34,6 +34,7 @@ interface Measure {
 /** Runs a command under GNU time, counting its stdout lines and bytes without keeping them. */
 function measure(command: string[], env: NodeJS.ProcessEnv = {}): Promise<Measure> {
   const out = join(dir, "time.txt");
+  const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     const child = spawn(TIME, ["-f", "%e %M", "-o", out, ...command], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
@@ -47,14 +48,16 @@ function measure(command: string[], env: NodeJS.ProcessEnv = {}): Promise<Measur
     });
     child.on("error", reject);
     child.on("close", (code) => {
-      const [seconds, kb] = readFileSync(out, "utf8").trim().split("\n").at(-1)!.split(" ").map(Number);
-      resolve({ seconds: seconds!, rssMb: kb! / 1024, code: code ?? -1, lines, bytes });
+      // GNU time's own wall clock has 10 ms steps: too coarse for a command's fixed cost.
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const kb = Number(readFileSync(out, "utf8").trim().split("\n").at(-1)!.split(" ")[1]);
+      resolve({ seconds, rssMb: kb / 1024, code: code ?? -1, lines, bytes });
     });
   });
 }
 
 /** The median of `runs` runs (wall time), with the largest peak RSS seen. */
-async function median(command: string[], env: NodeJS.ProcessEnv = {}, runs = 5): Promise<Measure> {
+async function median(command: string[], env: NodeJS.ProcessEnv = {}, runs = 9): Promise<Measure> {
   const all: Measure[] = [];
   for (let i = 0; i < runs; i++) all.push(await measure(command, env));
   all.sort((a, b) => a.seconds - b.seconds);
@@ -150,8 +153,6 @@ show("status, empty database", emptyStatus);
 const bigConfig = big.configPath;
 const first = await measure(cli(bigConfig, "score"), env);
 show("score (evaluates every day)", first, `${first.lines - 2} rows printed`);
-const again = await measure(cli(bigConfig, "score"), env);
-show("score again (nothing changed)", again);
 const noCompute = await measure(cli(bigConfig, "score", "--no-compute"), env);
 show("score --no-compute", noCompute, `${noCompute.lines - 2} rows printed`);
 const csvAll = await measure(cli(bigConfig, "score", "--all", "--format", "csv", "--no-compute"), env);
@@ -166,7 +167,7 @@ const status = await measure(cli(bigConfig, "status"), env);
 show("status", status);
 const scoredBytes = statSync(big.path).size;
 
-console.log(`\ncommands (wall time in seconds, peak RSS in MB; fixed costs are medians of 5 runs):`);
+console.log(`\ncommands (wall time in seconds, peak RSS in MB; fixed costs are medians of 9 runs, each timed with the same GNU time wrapper):`);
 console.log(formatTable(["command", "s", "RSS MB", "exit", "note"], results));
 console.log(`\ndatabase after scoring: ${mb(scoredBytes)} (facts only: ${mb(factsOnlyBytes)})`);
 

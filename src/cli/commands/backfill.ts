@@ -28,7 +28,7 @@ export function registerBackfill(program: Command): void {
         import("../../jobs/backfill.js"),
         import("../../jobs/score.js"),
       ]);
-      const rt = openRuntime(global);
+      const rt = await openRuntime(global);
       const progress = await createProgress(global.json === true);
       try {
         // A daemon collecting right now is waited for (bounded), never raced.

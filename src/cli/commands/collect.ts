@@ -16,7 +16,7 @@ export function registerCollect(program: Command): void {
         import("../../daemon/lease.js"),
         import("../../jobs/collect.js"),
       ]);
-      const rt = openRuntime(global);
+      const rt = await openRuntime(global);
       try {
         // A daemon collecting right now is waited for (bounded), never raced.
         const summary = await withWriterLease(rt.db, "collect (CLI)", (signal) => collect({ ...rt, signal }, opts.project ? { projects: opts.project } : {}), {

@@ -30,7 +30,7 @@ export function registerDaemon(program: Command): void {
       });
       // Dependencies load when the command runs, so that `--help` stays quick.
       const [{ openRuntime }, { startDaemon }] = await Promise.all([import("../runtime.js"), import("../../daemon/daemon.js")]);
-      const rt = openRuntime(program.opts<GlobalOptions>());
+      const rt = await openRuntime(program.opts<GlobalOptions>());
       log = rt.log;
       let daemon: ReturnType<typeof startDaemon>;
       try {

@@ -17,13 +17,13 @@ export function registerReport(program: Command): void {
     .action(async (opts: { out: string; model?: string; project?: string[]; from?: string; compute: boolean }) => {
       if (opts.from !== undefined && !isDay(opts.from)) throw new ConfigError([`--from: must be a day YYYY-MM-DD, got ${JSON.stringify(opts.from)}`]);
       // Dependencies load when the command runs, so that `--help` stays quick.
-      const [{ openRuntime }, { reportData }, { score }, { renderReport }] = await Promise.all([
+      const [{ openStore }, { reportData }, { score }, { renderReport }] = await Promise.all([
         import("../runtime.js"),
         import("../../jobs/report.js"),
         import("../../jobs/score.js"),
         import("../../report/html.js"),
       ]);
-      const rt = openRuntime(program.opts<GlobalOptions>());
+      const rt = openStore(program.opts<GlobalOptions>());
       try {
         const modelName = opts.model ?? rt.config.defaultModel ?? rt.config.models[0]!.name;
         const model = rt.config.models.find((m) => m.name === modelName);
