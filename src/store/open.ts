@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readSync } from "node:fs";
 import { dirname } from "node:path";
 import { FatalError, errorMessage } from "../errors.js";
 import { migrate } from "./migrate.js";
@@ -52,10 +52,18 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
   return db;
 }
 
+/** Reads the 16-byte header only: a database may be larger than any buffer Node can allocate. */
 function assertSqliteFile(path: string): void {
-  const header = readFileSync(path).subarray(0, 16).toString("latin1");
-  if (header.length === 0) return; // an empty file (pre-created) becomes a database
-  if (header !== SQLITE_MAGIC) {
+  const header = Buffer.alloc(SQLITE_MAGIC.length);
+  const fd = openSync(path, "r");
+  let read: number;
+  try {
+    read = readSync(fd, header, 0, header.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (read === 0) return; // an empty file (pre-created) becomes a database
+  if (header.subarray(0, read).toString("latin1") !== SQLITE_MAGIC) {
     throw new FatalError(`${path} is not an SQLite database; refusing to touch it`);
   }
 }

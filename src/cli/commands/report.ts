@@ -2,12 +2,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Command } from "commander";
 import { ConfigError } from "../../errors.js";
-import { reportData } from "../../jobs/report.js";
-import { reportInsights } from "../../jobs/report-insights.js";
-import { score } from "../../jobs/score.js";
-import { renderReport } from "../../report/html.js";
 import { isDay } from "../../util/time.js";
-import { type GlobalOptions, openRuntime } from "../runtime.js";
+import type { GlobalOptions } from "../runtime.js";
 
 export function registerReport(program: Command): void {
   program
@@ -19,10 +15,18 @@ export function registerReport(program: Command): void {
     .option("--from <day>", "first day shown (YYYY-MM-DD)")
     .option("--index-day <day>", "the day the comparison chart sets every project's f to 100 (default: the first day all are known)")
     .option("--no-compute", "use the stored scores without evaluating again")
-    .action((opts: { out: string; model?: string; project?: string[]; from?: string; indexDay?: string; compute: boolean }) => {
+    .action(async (opts: { out: string; model?: string; project?: string[]; from?: string; indexDay?: string; compute: boolean }) => {
       if (opts.from !== undefined && !isDay(opts.from)) throw new ConfigError([`--from: must be a day YYYY-MM-DD, got ${JSON.stringify(opts.from)}`]);
       if (opts.indexDay !== undefined && !isDay(opts.indexDay)) throw new ConfigError([`--index-day: must be a day YYYY-MM-DD, got ${JSON.stringify(opts.indexDay)}`]);
-      const rt = openRuntime(program.opts<GlobalOptions>(), opts.project);
+      // Dependencies load when the command runs, so that `--help` stays quick.
+      const [{ openStore }, { reportData }, { reportInsights }, { score }, { renderReport }] = await Promise.all([
+        import("../runtime.js"),
+        import("../../jobs/report.js"),
+        import("../../jobs/report-insights.js"),
+        import("../../jobs/score.js"),
+        import("../../report/html.js"),
+      ]);
+      const rt = openStore(program.opts<GlobalOptions>(), opts.project);
       try {
         const modelName = opts.model ?? rt.config.defaultModel ?? rt.config.models[0]!.name;
         const model = rt.config.models.find((m) => m.name === modelName);
