@@ -213,13 +213,14 @@ CREATE TRIGGER package_snapshots_mark_delete AFTER DELETE ON package_snapshots B
 END;
 
 -- The newest day of each series, and the newest complete one: one seek per project and model
--- (the primary key, and the partial index above), not a subquery per score row.
+-- (the primary key, and the partial index above), not a subquery per score row. CROSS JOIN
+-- keeps SQLite to that order: projects, models, then the one row of scores.
 DROP VIEW latest_scores;
 CREATE VIEW latest_scores AS
 SELECT p.name AS project, s.model, s.day, s.f, s.activity AS a, s.contributors AS n, s.users AS u,
        s.b, s.c, s.d, s.b_share, s.c_share, s.d_share, s.complete, s.missing, s.params_hash, s.computed_at
 FROM projects p CROSS JOIN models m
-JOIN scores s ON s.project_id = p.id AND s.model = m.name
+CROSS JOIN scores s ON s.project_id = p.id AND s.model = m.name
   AND s.day = (SELECT MAX(x.day) FROM scores x WHERE x.project_id = p.id AND x.model = m.name);
 
 DROP VIEW latest_complete_scores;
@@ -227,5 +228,5 @@ CREATE VIEW latest_complete_scores AS
 SELECT p.name AS project, s.model, s.day, s.f, s.activity AS a, s.contributors AS n, s.users AS u,
        s.b, s.c, s.d, s.b_share, s.c_share, s.d_share, s.complete, s.missing, s.params_hash, s.computed_at
 FROM projects p CROSS JOIN models m
-JOIN scores s ON s.project_id = p.id AND s.model = m.name
+CROSS JOIN scores s ON s.project_id = p.id AND s.model = m.name
   AND s.day = (SELECT MAX(x.day) FROM scores x WHERE x.project_id = p.id AND x.model = m.name AND x.complete = 1);

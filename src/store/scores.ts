@@ -67,8 +67,7 @@ export function writeScores(db: Db, target: { projectId: number; model: string; 
   const stmt = db.prepare(
     `INSERT INTO scores (project_id, model, day, params_hash, activity, contributors, users, b, c, d, f,
                          b_share, c_share, d_share, complete, missing, computed_at)
-     VALUES (@projectId, @model, @day, @hash, @activity, @contributors, @users, @b, @c, @d, @f,
-             @bShare, @cShare, @dShare, @complete, @missing, @computedAt)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (project_id, model, day) DO UPDATE SET params_hash = excluded.params_hash,
        activity = excluded.activity, contributors = excluded.contributors, users = excluded.users,
        b = excluded.b, c = excluded.c, d = excluded.d, f = excluded.f, b_share = excluded.b_share,
@@ -82,25 +81,26 @@ export function writeScores(db: Db, target: { projectId: number; model: string; 
   let changed = 0;
   db.transaction(() => {
     for (const s of rows) {
-      changed += stmt.run({
-        projectId: target.projectId,
-        model: target.model,
-        day: s.day,
-        hash: target.paramsHash,
-        activity: s.activity,
-        contributors: s.contributors,
-        users: s.users,
-        b: s.b,
-        c: s.c,
-        d: s.d,
-        f: s.f,
-        bShare: s.bShare,
-        cShare: s.cShare,
-        dShare: s.dShare,
-        complete: s.complete ? 1 : 0,
-        missing: s.missing.length > 0 ? s.missing.join(",") : null,
+      // Positional parameters: binding by name looks each one up, a measurable part of a full re-score.
+      changed += stmt.run(
+        target.projectId,
+        target.model,
+        s.day,
+        target.paramsHash,
+        s.activity,
+        s.contributors,
+        s.users,
+        s.b,
+        s.c,
+        s.d,
+        s.f,
+        s.bShare,
+        s.cShare,
+        s.dShare,
+        s.complete ? 1 : 0,
+        s.missing.length > 0 ? s.missing.join(",") : null,
         computedAt,
-      }).changes;
+      ).changes;
     }
   }).immediate();
   return changed;
