@@ -8,6 +8,37 @@ import type { Db } from "./open.js";
  * contributor's first day.
  */
 
+const cache = new WeakMap<Db, ReturnType<typeof prepare>>();
+
+/** The statements read once per project, prepared once per connection. */
+function statements(db: Db) {
+  let found = cache.get(db);
+  if (!found) {
+    found = prepare(db);
+    cache.set(db, found);
+  }
+  return found;
+}
+
+function prepare(db: Db) {
+  return {
+    mark: db.prepare("SELECT from_day FROM score_dirty WHERE scope = 'project' AND id = ?").pluck(),
+    clearMark: db.prepare("DELETE FROM score_dirty WHERE scope = 'project' AND id = ? AND from_day = ?"),
+    state: db.prepare("SELECT first_day AS firstDay, inputs_hash AS inputsHash FROM score_state WHERE project_id = ?"),
+    firstScored: db.prepare("SELECT MIN(day) FROM scores WHERE project_id = ? AND model = ?").pluck(),
+    lastScored: db.prepare("SELECT MAX(day) FROM scores WHERE project_id = ? AND model = ?").pluck(),
+    contributorsBefore: db.prepare("SELECT who, first_day FROM score_contributors WHERE project_id = ? AND first_day < ?").raw(),
+    saveState: db.prepare(
+      `INSERT INTO score_state (project_id, first_day, inputs_hash) VALUES (?, ?, ?)
+       ON CONFLICT (project_id) DO UPDATE SET first_day = excluded.first_day, inputs_hash = excluded.inputs_hash
+       WHERE score_state.first_day IS NOT excluded.first_day OR score_state.inputs_hash IS NOT excluded.inputs_hash`,
+    ),
+    dropContributors: db.prepare("DELETE FROM score_contributors WHERE project_id = ?"),
+    dropContributorsFrom: db.prepare("DELETE FROM score_contributors WHERE project_id = ? AND first_day >= ?"),
+    insertContributor: db.prepare("INSERT INTO score_contributors (project_id, who, first_day) VALUES (?, ?, ?)"),
+  };
+}
+
 /**
  * Moves the marks of repos and packages onto the projects that hold them, in one transaction.
  * Marks written afterwards (a collect running meanwhile) stay for the next run.
@@ -32,12 +63,12 @@ export function foldScoreMarks(db: Db): void {
 
 /** The earliest day whose inputs changed since the project was last scored; null: none. */
 export function projectMark(db: Db, projectId: number): Day | null {
-  return (db.prepare("SELECT from_day FROM score_dirty WHERE scope = 'project' AND id = ?").pluck().get(projectId) as Day | undefined) ?? null;
+  return (statements(db).mark.get(projectId) as Day | undefined) ?? null;
 }
 
 /** Clears a project's mark when it is still `mark` (a newer, earlier one stays). */
 export function clearProjectMark(db: Db, projectId: number, mark: Day): void {
-  db.prepare("DELETE FROM score_dirty WHERE scope = 'project' AND id = ? AND from_day = ?").run(projectId, mark);
+  statements(db).clearMark.run(projectId, mark);
 }
 
 export interface ScoreState {
@@ -47,21 +78,21 @@ export interface ScoreState {
 }
 
 export function readScoreState(db: Db, projectId: number): ScoreState | undefined {
-  return db.prepare("SELECT first_day AS firstDay, inputs_hash AS inputsHash FROM score_state WHERE project_id = ?").get(projectId) as
+  return statements(db).state.get(projectId) as
     | ScoreState
     | undefined;
 }
 
 /** The first and last stored day of one model's scores of a project (two seeks); null: none. */
 export function scoredRange(db: Db, projectId: number, model: string): { first: Day; last: Day } | null {
-  const first = db.prepare("SELECT MIN(day) FROM scores WHERE project_id = ? AND model = ?").pluck().get(projectId, model) as Day | null;
-  const last = db.prepare("SELECT MAX(day) FROM scores WHERE project_id = ? AND model = ?").pluck().get(projectId, model) as Day | null;
+  const first = statements(db).firstScored.get(projectId, model) as Day | null;
+  const last = statements(db).lastScored.get(projectId, model) as Day | null;
   return first === null || last === null ? null : { first, last };
 }
 
 /** Contributors whose first day is before `day`: those stay as they are while only later facts change. */
 export function contributorsBefore(db: Db, projectId: number, day: Day): Map<string, Day> {
-  const rows = db.prepare("SELECT who, first_day FROM score_contributors WHERE project_id = ? AND first_day < ?").raw().all(projectId, day) as [string, Day][];
+  const rows = statements(db).contributorsBefore.all(projectId, day) as [string, Day][];
   return new Map(rows);
 }
 
@@ -77,16 +108,12 @@ export function saveScoreState(
   contributors: { from: Day | null; firstDays: ReadonlyMap<string, Day> },
   mark: Day | null,
 ): void {
+  const s = statements(db);
   db.transaction(() => {
-    db.prepare(
-      `INSERT INTO score_state (project_id, first_day, inputs_hash) VALUES (?, ?, ?)
-       ON CONFLICT (project_id) DO UPDATE SET first_day = excluded.first_day, inputs_hash = excluded.inputs_hash
-       WHERE score_state.first_day IS NOT excluded.first_day OR score_state.inputs_hash IS NOT excluded.inputs_hash`,
-    ).run(projectId, state.firstDay, state.inputsHash);
-    if (contributors.from === null) db.prepare("DELETE FROM score_contributors WHERE project_id = ?").run(projectId);
-    else db.prepare("DELETE FROM score_contributors WHERE project_id = ? AND first_day >= ?").run(projectId, contributors.from);
-    const insert = db.prepare("INSERT INTO score_contributors (project_id, who, first_day) VALUES (?, ?, ?)");
-    for (const [who, day] of contributors.firstDays) insert.run(projectId, who, day);
+    s.saveState.run(projectId, state.firstDay, state.inputsHash);
+    if (contributors.from === null) s.dropContributors.run(projectId);
+    else s.dropContributorsFrom.run(projectId, contributors.from);
+    for (const [who, day] of contributors.firstDays) s.insertContributor.run(projectId, who, day);
     if (mark !== null) clearProjectMark(db, projectId, mark);
   }).immediate();
 }

@@ -59,30 +59,22 @@ export type ScoreNumber = "activity" | "contributors" | "users" | "b" | "c" | "d
 /** One evaluated day of one model for one project, as the scores table keeps it. */
 export type ScoreRowInput = Record<ScoreNumber, number | null> & { day: string; complete: boolean; missing: string[] };
 
+const upserts = new WeakMap<Db, ReturnType<typeof upsertStatement>>();
+
 /**
  * Writes a model's scores of one project in one transaction; returns how many rows changed.
  * Rows whose values did not change keep their computed_at: a re-run writes nothing.
  */
 export function writeScores(db: Db, target: { projectId: number; model: string; paramsHash: string }, rows: readonly ScoreRowInput[], now: Date): number {
-  const stmt = db.prepare(
-    `INSERT INTO scores (project_id, model, day, params_hash, activity, contributors, users, b, c, d, f,
-                         b_share, c_share, d_share, complete, missing, computed_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (project_id, model, day) DO UPDATE SET params_hash = excluded.params_hash,
-       activity = excluded.activity, contributors = excluded.contributors, users = excluded.users,
-       b = excluded.b, c = excluded.c, d = excluded.d, f = excluded.f, b_share = excluded.b_share,
-       c_share = excluded.c_share, d_share = excluded.d_share, complete = excluded.complete,
-       missing = excluded.missing, computed_at = excluded.computed_at
-     WHERE scores.params_hash IS NOT excluded.params_hash OR scores.activity IS NOT excluded.activity
-       OR scores.contributors IS NOT excluded.contributors OR scores.users IS NOT excluded.users
-       OR scores.f IS NOT excluded.f OR scores.missing IS NOT excluded.missing`,
-  );
+  let stmt = upserts.get(db);
+  if (!stmt) upserts.set(db, (stmt = upsertStatement(db)));
   const computedAt = toIso(now);
   let changed = 0;
+  const upsert = stmt;
   db.transaction(() => {
     for (const s of rows) {
       // Positional parameters: binding by name looks each one up, a measurable part of a full re-score.
-      changed += stmt.run(
+      changed += upsert.run(
         target.projectId,
         target.model,
         s.day,
@@ -104,6 +96,22 @@ export function writeScores(db: Db, target: { projectId: number; model: string; 
     }
   }).immediate();
   return changed;
+}
+
+function upsertStatement(db: Db) {
+  return db.prepare<unknown[]>(
+    `INSERT INTO scores (project_id, model, day, params_hash, activity, contributors, users, b, c, d, f,
+                         b_share, c_share, d_share, complete, missing, computed_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (project_id, model, day) DO UPDATE SET params_hash = excluded.params_hash,
+       activity = excluded.activity, contributors = excluded.contributors, users = excluded.users,
+       b = excluded.b, c = excluded.c, d = excluded.d, f = excluded.f, b_share = excluded.b_share,
+       c_share = excluded.c_share, d_share = excluded.d_share, complete = excluded.complete,
+       missing = excluded.missing, computed_at = excluded.computed_at
+     WHERE scores.params_hash IS NOT excluded.params_hash OR scores.activity IS NOT excluded.activity
+       OR scores.contributors IS NOT excluded.contributors OR scores.users IS NOT excluded.users
+       OR scores.f IS NOT excluded.f OR scores.missing IS NOT excluded.missing`,
+  );
 }
 
 /** Forgets the models no longer in the config (their scores go with them). */
