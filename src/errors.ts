@@ -59,6 +59,26 @@ export class FatalError extends Error {
   override name = "FatalError";
 }
 
+/**
+ * A host name that does not resolve (ENOTFOUND, EAI_AGAIN): not transient like a reset or a
+ * timeout. Nothing else can be collected from that host, so the run stops at once.
+ */
+export class OfflineError extends FatalError {
+  override name = "OfflineError";
+  constructor(readonly host: string) {
+    super(`cannot resolve ${host}: no network?`);
+  }
+
+  /** The OfflineError for `host` when `error` (or a cause of it) is a failed name lookup. */
+  static of(error: unknown, host: string): OfflineError | null {
+    for (let e: unknown = error, depth = 0; e instanceof Object && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+      const code = (e as { code?: unknown }).code;
+      if (code === "ENOTFOUND" || code === "EAI_AGAIN") return new OfflineError(host);
+    }
+    return null;
+  }
+}
+
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);

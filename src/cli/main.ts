@@ -10,9 +10,11 @@ import { registerCollect } from "./commands/collect.js";
 import { registerCompare } from "./commands/compare.js";
 import { registerDaemon } from "./commands/daemon.js";
 import { registerExplain } from "./commands/explain.js";
+import { registerExport } from "./commands/export.js";
 import { registerInit } from "./commands/init.js";
 import { registerReport } from "./commands/report.js";
 import { registerScore } from "./commands/score.js";
+import { registerSql } from "./commands/sql.js";
 import { registerStatus } from "./commands/status.js";
 
 const program = new Command("oss-pulse")
@@ -35,6 +37,8 @@ registerExplain(program);
 registerCompare(program);
 registerDaemon(program);
 registerStatus(program);
+registerSql(program);
+registerExport(program);
 
 try {
   await program.parseAsync(process.argv);

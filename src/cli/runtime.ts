@@ -7,6 +7,7 @@ import type { JobContext } from "../jobs/context.js";
 import { type Db, openDb } from "../store/open.js";
 import { markStaleRuns } from "../store/runs.js";
 import { type Logger, createLogger } from "../util/log.js";
+import { expandHome } from "../util/paths.js";
 import { type Clock, clockFromEnv } from "../util/time.js";
 
 export interface GlobalOptions {
@@ -41,7 +42,7 @@ export function loadSettings(options: GlobalOptions): { config: Config; configPa
     throw new ConfigError(["github.graphql: \"always\" needs a token in GITHUB_TOKEN, GH_TOKEN or GITHUB_TOKENS"]);
   }
   if (usedExample) log.info(`no ${"config/oss-pulse.yaml"}: using the example config ${path}`);
-  return { config, configPath: path, usedExample, tokens, log, dbPath: resolve(options.db ?? config.database) };
+  return { config, configPath: path, usedExample, tokens, log, dbPath: resolve(expandHome(options.db ?? config.database)) };
 }
 
 /** Opens the database for a command; `--project` names are checked first, so a bad one writes nothing. */

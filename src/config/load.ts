@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
-import { ConfigError } from "../errors.js";
+import { ConfigError, errorMessage } from "../errors.js";
 import { packageRoot } from "../util/paths.js";
 import { registerSecret } from "../util/secrets.js";
 import { type Config, configSchema } from "./schema.js";
@@ -30,7 +30,13 @@ export function loadConfig(path: string | undefined): LoadedConfig {
     file = EXAMPLE_CONFIG_PATH;
     usedExample = true;
   }
-  return { config: parseConfig(readFileSync(file, "utf8"), file), path: file, usedExample };
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ConfigError([`${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}): check its permissions, or name another file with --config`]);
+  }
+  return { config: parseConfig(text, file), path: file, usedExample };
 }
 
 export function parseConfig(text: string, source = "config"): Config {
@@ -38,7 +44,14 @@ export function parseConfig(text: string, source = "config"): Config {
   if (doc.errors.length > 0) {
     throw new ConfigError(doc.errors.map((e) => `${source}: ${e.message.split("\n")[0]}`));
   }
-  const result = configSchema.safeParse(doc.toJS() ?? {});
+  let data: unknown;
+  try {
+    // The yaml library refuses a document whose aliases expand past a limit (a "billion laughs" bomb).
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw new ConfigError([`${source}: ${errorMessage(error).split("\n")[0]}`]);
+  }
+  const result = configSchema.safeParse(data ?? {});
   if (!result.success) throw new ConfigError(formatIssues(result.error.issues));
   return result.data;
 }

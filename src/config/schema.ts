@@ -56,7 +56,8 @@ const eventSchema = z.strictObject({
 });
 
 const projectSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/, "use letters, digits, spaces, '.', '-' and '_'"),
+  // Trimmed, so "a " is the project "a" (and a second entry for it is a duplicate), never a second project.
+  name: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/, "use letters, digits, spaces, '.', '-' and '_'"),
   repos: z.array(z.string()).default([]).describe("GitHub repositories, as owner/repo"),
   packages: z.array(packageSchema).default([]).describe("registry packages whose downloads count as users"),
   events: z.array(eventSchema).default([]).describe("dated decisions, drawn on the report and compared by `explain --event`"),
@@ -83,7 +84,7 @@ const scheduleSchema = z
 
 export const configSchema = z
   .strictObject({
-    database: z.string().min(1).default("data/oss-pulse.db").describe("SQLite file, relative to the working directory"),
+    database: z.string().min(1).default("data/oss-pulse.db").describe("SQLite file, relative to the working directory; ~/ is the home directory"),
     github: githubSchema,
     registries: registriesConfigSchema,
     schedule: scheduleSchema,

@@ -1,4 +1,4 @@
-import { errorMessage } from "../errors.js";
+import { OfflineError, errorMessage } from "../errors.js";
 import { collect } from "../jobs/collect.js";
 import type { JobContext } from "../jobs/context.js";
 import { score } from "../jobs/score.js";
@@ -56,7 +56,8 @@ export async function runCycle(deps: CycleDeps, trigger: Trigger): Promise<Cycle
     }
     const message = errorMessage(error);
     ctx.log.error(`${trigger} collect failed: ${message}`);
-    failOpenRun(ctx.db, "collect", trigger, message, ctx.clock());
+    // Offline, collect has already recorded its run as failed: a second row would count it twice.
+    if (!(error instanceof OfflineError)) failOpenRun(ctx.db, "collect", trigger, message, ctx.clock());
     return { kind: "failed", error: message };
   }
 }

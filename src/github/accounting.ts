@@ -4,6 +4,8 @@ import { AsyncLocalStorage } from "node:async_hooks";
 export interface Usage {
   requests: number;
   points: number;
+  /** What was left out of the answers (items with dates out of range), for the run's record. */
+  notes?: string[];
 }
 
 export interface RateBudget {
@@ -27,7 +29,7 @@ export class Accounting {
 
   /** Runs `work` with its own usage counter; requests it makes also count in the total. */
   async track<T>(work: () => Promise<T>): Promise<{ value: T; usage: Usage } | { error: unknown; usage: Usage }> {
-    const usage: Usage = { requests: 0, points: 0 };
+    const usage: Usage = { requests: 0, points: 0, notes: [] };
     const id = String(++this.nextId);
     this.counters.set(id, usage);
     try {
@@ -57,6 +59,11 @@ export class Accounting {
       usage.requests += requests;
       usage.points += points;
     }
+  }
+
+  /** Records a note against the work calling now (see Usage.notes). */
+  note(message: string, id?: string): void {
+    this.counters.get(id ?? this.current.getStore() ?? "")?.notes?.push(message);
   }
 
   observe(token: string, headers: Headers, now: Date): void {

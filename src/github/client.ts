@@ -4,17 +4,21 @@ import { RequestError } from "@octokit/request-error";
 import { Octokit } from "@octokit/rest";
 import { createHash } from "node:crypto";
 import type { z } from "zod";
-import { HostError, ResponseShapeError } from "../errors.js";
+import { HostError, OfflineError, ResponseShapeError } from "../errors.js";
 import { redact, tokenLabel } from "../util/secrets.js";
 import { parseWith } from "../util/validate.js";
 import { type Sleep, realSleep } from "../util/time.js";
 import { Accounting, USAGE_HEADER } from "./accounting.js";
-import { classifyError, isPageTooBig } from "./errors.js";
+import { RedirectRefusedError, classifyError, isPageTooBig } from "./errors.js";
+import { repoNameProblem } from "./names.js";
 import { SNAPSHOT_BATCH_SIZE, snapshotBatchQuery } from "./queries.js";
 import { RateLimitNode, ReleaseItem, RepoResponse, RepoSnapshotNode, StarWeek } from "./schemas.js";
 
 const GitHubOctokit = Octokit.plugin(retry, throttling);
 type GitHubOctokit = InstanceType<typeof GitHubOctokit>;
+
+/** The schema of one list item, made for a `now` that its dates are checked against. */
+export type ItemSchema<T> = (now: Date) => z.ZodType<T>;
 
 export interface ConditionalCache {
   get(url: string, scope: string): string | undefined;
@@ -35,6 +39,8 @@ export interface GitHubClientOptions {
   sleep?: Sleep;
   now?: () => Date;
   warn?: (message: string) => void;
+  /** Progress of long crawls. */
+  info?: (message: string) => void;
 }
 
 /** One page of a REST list, validated. `etag` is to be stored with the page's rows. */
@@ -44,6 +50,8 @@ export interface ListPage<T> {
   url: string;
   /** The next page, relative to the API base; null on the last page. */
   next: string | null;
+  /** The page number of rel="last", when the answer gives one: how long the list is. */
+  lastPage: number | null;
   etag: string | null;
   scope: string;
   notModified: boolean;
@@ -56,6 +64,13 @@ export interface SnapshotResult {
 }
 
 const MIN_PAGE = 25;
+/**
+ * Pages one stream may read in one run when the list does not say how long it is (no
+ * rel="last" on its first page): two million items at 100 a page, more than any repository has.
+ */
+export const MAX_PAGES_PER_STREAM = 20_000;
+/** Log a line every this many pages of one stream. */
+const PROGRESS_EVERY = 100;
 
 /**
  * The one GitHub client the collectors use: throttling, retries, per-attempt timeouts,
@@ -108,13 +123,16 @@ export class GitHubClient {
       throttle: {
         retryAfterBaseValue: base,
         fallbackSecondaryRateRetryAfter: 60,
+        // The log says "retry in" only for a retry that is really made.
         onRateLimit: (after: number, opts: { method: string; url: string }, _o: unknown, retryCount: number) => {
-          warn(`GitHub primary rate limit on ${opts.method} ${opts.url}; retry in ${after}s`);
-          return retryCount < 1 && after <= maxWait;
+          const retry = retryCount < 1 && after <= maxWait;
+          warn(`GitHub primary rate limit on ${opts.method} ${opts.url}; ${retry ? `retry in ${after}s` : "giving up"}`);
+          return retry;
         },
         onSecondaryRateLimit: (after: number, opts: { method: string; url: string }, _o: unknown, retryCount: number) => {
-          warn(`GitHub secondary rate limit on ${opts.method} ${opts.url}; retry in ${after}s`);
-          return retryCount < 3 && after <= maxWait;
+          const retry = retryCount < 3 && after <= maxWait;
+          warn(`GitHub secondary rate limit on ${opts.method} ${opts.url}; ${retry ? `retry in ${after}s` : `giving up after ${retryCount} retries`}`);
+          return retry;
         },
       },
     });
@@ -125,8 +143,11 @@ export class GitHubClient {
       if (usage) options.headers = { ...options.headers, [USAGE_HEADER]: usage };
       for (let attempt = 0; ; attempt++) {
         try {
-          return await request(options);
+          const response = await request(options);
+          if (isRedirect(response.status)) throw new RedirectRefusedError(response.status, response.headers.location);
+          return response;
         } catch (error) {
+          if (error instanceof NotRetried) throw error.error;
           const wait = unrecognisedRetryAfter(error);
           if (wait === null || attempt >= 2 || wait > maxWait) throw error;
           warn(`GitHub asked to retry ${options.method} ${options.url} after ${wait}s`);
@@ -137,23 +158,54 @@ export class GitHubClient {
     return octokit;
   }
 
-  /** Every attempt passes here: a fresh timeout each, and the accounting. */
+  /**
+   * Every attempt passes here: a fresh timeout each, and the accounting. Redirects (GitHub's
+   * 301 for a renamed or transferred repository) are followed here, and only to the same kind
+   * of path on the configured API; any other is handed back unfollowed and refused above.
+   */
   private meteredFetch(label: string): typeof fetch {
     return async (input, init) => {
       const timeout = AbortSignal.timeout(this.options.timeoutMs);
       const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
       const { [USAGE_HEADER]: usage, ...headers } = (init?.headers ?? {}) as Record<string, string>;
-      let response: Response;
-      try {
-        response = await fetch(input, { ...init, headers, signal });
-      } catch (error) {
-        this.accounting.count(1, 0, usage); // an attempt that got no answer still counts as a request
-        throw error;
+      let url = String(input instanceof Request ? input.url : input);
+      for (let hops = 0; ; hops++) {
+        let response: Response;
+        try {
+          response = await fetch(url, { ...init, headers, signal, redirect: "manual" });
+        } catch (error) {
+          this.accounting.count(1, 0, usage); // an attempt that got no answer still counts as a request
+          const offline = OfflineError.of(error, new URL(url).hostname);
+          if (offline) throw new NotRetried(offline);
+          throw error;
+        }
+        this.accounting.observe(label, response.headers, this.now());
+        this.accounting.count(1, await pointsOf(response, label !== "anonymous"), usage);
+        const location = isRedirect(response.status) ? response.headers.get("location") : null;
+        if (location === null || hops >= 4) return wholeBody(response);
+        const target = this.redirectTarget(url, location);
+        if (target === null) return response;
+        await response.body?.cancel();
+        url = target;
       }
-      this.accounting.observe(label, response.headers, this.now());
-      this.accounting.count(1, await pointsOf(response, label !== "anonymous"), usage);
-      return response;
     };
+  }
+
+  /** The absolute URL a redirect may be followed to, or null when it must not be. */
+  private redirectTarget(from: string, location: string): string | null {
+    const base = new URL(`${this.apiUrl}/`);
+    const prefix = base.pathname.replace(/\/+$/, "");
+    let target: URL;
+    try {
+      target = new URL(location, from);
+    } catch {
+      return null;
+    }
+    if (target.origin !== base.origin || target.username || target.password || !target.pathname.startsWith(`${prefix}/`)) return null;
+    const to = target.pathname.slice(prefix.length);
+    const byName = to.match(/^\/repos\/([^/]+)\/([^/]+)(?:\/|$)/);
+    if (byName && repoNameProblem(`${decodeURIComponent(byName[1]!)}/${decodeURIComponent(byName[2]!)}`) !== null) return null;
+    return sameResource(new URL(from).pathname.slice(prefix.length), to) ? target.toString() : null;
   }
 
   /** The instance to use for a target: stable per target (so conditional requests hit), unless its budget runs low. */
@@ -169,7 +221,7 @@ export class GitHubClient {
     const [owner, repo] = fullName.split("/") as [string, string];
     try {
       const response = await octokit.request("GET /repos/{owner}/{repo}", { owner, repo });
-      return parseWith(RepoResponse, response.data, `GET /repos/${fullName}`);
+      return parseWith(RepoResponse(this.now()), response.data, `GET /repos/${fullName}`);
     } catch (error) {
       throw classifyError(error, fullName, `GET /repos/${fullName}`);
     }
@@ -235,7 +287,7 @@ export class GitHubClient {
         return { fullName, error };
       }
       try {
-        return { fullName, node: parseWith(RepoSnapshotNode, node, `GraphQL repository ${fullName}`) };
+        return { fullName, node: parseWith(RepoSnapshotNode(this.now()), node, `GraphQL repository ${fullName}`) };
       } catch (error) {
         return { fullName, error: error as Error };
       }
@@ -247,26 +299,32 @@ export class GitHubClient {
    * Sends the stored validator with each request; a 502/504 on a big page retries the same
    * offset with a smaller page before failing with the endpoint and page named.
    */
-  async *list<T>(target: string, start: string, schema: z.ZodType<T>, options: { conditional?: boolean } = {}): AsyncGenerator<ListPage<T>> {
+  async *list<T>(target: string, start: string, schema: ItemSchema<T>, options: { conditional?: boolean; expectedItems?: number } = {}): AsyncGenerator<ListPage<T>> {
     const { octokit, label } = this.pick(target);
     let url: string | null = start;
     const seen = new Set<string>();
-    while (url !== null) {
+    // What the repo's own figures say the list can hold, when the caller knows them.
+    const counted = options.expectedItems === undefined ? MAX_PAGES_PER_STREAM : pageCap(Math.ceil(options.expectedItems / perPageOf(start)), 1);
+    let cap = counted;
+    for (let pages = 0; url !== null; pages++) {
       if (seen.has(url)) throw new HostError(`GET ${url}: pagination repeats itself`, "github");
+      if (pages >= cap) throw new PageCapError(pathOnly(start), pages);
       seen.add(url);
       const page: ListPage<T> = await this.fetchPage(octokit, label, target, url, schema, options.conditional ?? true);
+      if (pages === 0) cap = Math.min(counted, pageCap(page.lastPage, pageNumber(url)));
+      if ((pages + 1) % PROGRESS_EVERY === 0) this.options.info?.(`GET ${pathOnly(start)}: ${pages + 1} pages read${page.lastPage ? ` of about ${page.lastPage}` : ""}`);
       yield page;
       url = page.next;
     }
   }
 
   /** One page of a list at `url` (relative to the API base), for crawls that build their own URLs. */
-  page<T>(target: string, url: string, schema: z.ZodType<T>): Promise<ListPage<T>> {
+  page<T>(target: string, url: string, schema: ItemSchema<T>): Promise<ListPage<T>> {
     const { octokit, label } = this.pick(target);
     return this.fetchPage(octokit, label, target, url, schema, true);
   }
 
-  private async fetchPage<T>(octokit: GitHubOctokit, label: string, target: string, url: string, schema: z.ZodType<T>, conditional: boolean): Promise<ListPage<T>> {
+  private async fetchPage<T>(octokit: GitHubOctokit, label: string, target: string, url: string, schema: ItemSchema<T>, conditional: boolean): Promise<ListPage<T>> {
     let current = url;
     for (let attempt = 0; ; attempt++) {
       const etag = conditional ? this.options.cache?.get(current, label) : undefined;
@@ -277,18 +335,27 @@ export class GitHubClient {
         if (typeof response.data === "string") {
           throw new HostError(`GET ${current}: body is not JSON (${response.headers["content-type"] ?? "no content type"}, ${response.data.length} bytes)`, "github", response.status);
         }
-        const items = parseWith(schemaArray(schema), response.data, `GET ${pathOnly(current)}`);
+        const source = `GET ${pathOnly(current)}`;
+        // An item with a date out of range is left out and the rest of the page kept: one bad
+        // commit in a long history must not fail the repo on every run. The run's record names it.
+        const leftOut: string[] = [];
+        const items = parseWith(schema(this.now()).array(), response.data, source, leftOut);
+        for (const note of leftOut) {
+          this.accounting.note(note);
+          this.options.warn?.(`${target}: ${note}`);
+        }
         return {
           items,
           url: current,
-          next: this.nextOf(response.headers.link),
+          next: this.nextOf(response.headers.link, current),
+          lastPage: lastPageOf(response.headers.link),
           etag: response.headers.etag ?? null,
           scope: label,
           notModified: false,
         };
       } catch (error) {
         if (error instanceof RequestError && error.status === 304) {
-          return { items: [], url: current, next: null, etag: etag ?? null, scope: label, notModified: true };
+          return { items: [], url: current, next: null, lastPage: null, etag: etag ?? null, scope: label, notModified: true };
         }
         if (isPageTooBig(error)) {
           const smaller = shrinkPage(current);
@@ -316,23 +383,138 @@ export class GitHubClient {
     return assets;
   }
 
-  /** Star history: weekly rows, newest first (GET /repos/{o}/{r}/stargazers/history). */
-  starHistory(fullName: string, start?: string): AsyncGenerator<ListPage<StarWeek>> {
-    return this.list(fullName, start ?? `/repos/${fullName}/stargazers/history?per_page=30`, StarWeek);
+  /**
+   * Star history: weekly rows, newest first (GET /repos/{o}/{r}/stargazers/history). A repo
+   * created at `createdAt` has at most one row a week since then: its pages are capped by that.
+   */
+  starHistory(fullName: string, start?: string, createdAt?: string | null): AsyncGenerator<ListPage<StarWeek>> {
+    const weeks = createdAt ? Math.ceil((this.now().getTime() - Date.parse(createdAt)) / (7 * 86_400_000)) + 1 : undefined;
+    return this.list(fullName, start ?? `/repos/${fullName}/stargazers/history?per_page=30`, StarWeek, weeks !== undefined && weeks > 0 ? { expectedItems: weeks } : {});
   }
 
   private absolute(path: string): string {
     return path.startsWith("http") ? path : `${this.apiUrl}${path}`;
   }
 
-  /** Link rel="next", made relative to the API base so a stored cursor survives a base-URL change. */
-  private nextOf(link: string | undefined): string | null {
+  /**
+   * Link rel="next", made relative to the API base so a stored cursor survives a base-URL change.
+   * Only a link to the same list on the configured API is followed: any other origin or path
+   * would receive the Authorization header, and would be stored as the stream's cursor.
+   */
+  private nextOf(link: string | undefined, current: string): string | null {
     const match = (link ?? "").match(/<([^>]+)>;\s*rel="next"/);
     if (!match?.[1]) return null;
-    const next = match[1];
-    if (next.startsWith(this.apiUrl)) return next.slice(this.apiUrl.length);
-    const parsed = new URL(next);
-    return `${parsed.pathname}${parsed.search}`;
+    const base = new URL(`${this.apiUrl}/`);
+    const prefix = base.pathname.replace(/\/+$/, "");
+    let next: URL;
+    try {
+      next = new URL(match[1], base);
+    } catch {
+      throw new ResponseShapeError(`GET ${pathOnly(current)}`, [`Link rel="next" is not a URL; not followed`]);
+    }
+    const relative = next.pathname.startsWith(`${prefix}/`) ? next.pathname.slice(prefix.length) : null;
+    if (next.origin !== base.origin || relative === null || next.username || next.password) {
+      throw new ResponseShapeError(`GET ${pathOnly(current)}`, [`Link rel="next" points outside the configured API (${this.apiUrl}); not followed`]);
+    }
+    const from = new URL(current, base);
+    if (!sameList(from.pathname.slice(prefix.length), relative)) {
+      throw new ResponseShapeError(`GET ${pathOnly(current)}`, [`Link rel="next" points to another path (${relative}), not the next page of this list; not followed`]);
+    }
+    return `${relative}${next.search}`;
+  }
+}
+
+/**
+ * The response with its body read to the end. Octokit reads a body that breaks off as "" and it
+ * would be reported as "not JSON (0 bytes)"; read here, it is a network error that says what
+ * happened (and is retried like one).
+ */
+async function wholeBody(response: Response): Promise<Response> {
+  if (response.status === 204 || response.status === 205 || response.status === 304 || response.body === null) return response;
+  let body: ArrayBuffer;
+  try {
+    body = await response.arrayBuffer();
+  } catch (error) {
+    throw new Error("connection closed before the whole answer arrived", { cause: error });
+  }
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+function isRedirect(status: number): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+
+/** A rel="next" that is still there when the list's size says it should have ended. */
+export class PageCapError extends ResponseShapeError {
+  constructor(list: string, pages: number) {
+    super(`GET ${list}`, [`still a rel="next" after ${pages} pages, more than the list's size can need; stopped`]);
+  }
+}
+
+/**
+ * Two paths name the same list when they differ at most in how the repository is named:
+ * `/repos/{owner}/{repo}/x` (any case) or GitHub's own `/repositories/{id}/x`.
+ */
+function sameList(a: string, b: string): boolean {
+  return sameResource(a, b, true);
+}
+
+/**
+ * The same resource of a repository, whatever the repository is called: a redirect may move
+ * `/repos/{old}/x` to `/repos/{new}/x` or `/repositories/{id}/x` (a rename), never to another `x`.
+ */
+function sameResource(a: string, b: string, sameName = false): boolean {
+  const key = (path: string) => {
+    const byName = path.match(/^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/);
+    if (byName) return { kind: "name", repo: `${byName[1]}/${byName[2]}`.toLowerCase(), rest: byName[3] ?? "" };
+    const byId = path.match(/^\/repositories\/(\d+)(\/.*)?$/);
+    if (byId) return { kind: "id", repo: byId[1], rest: byId[2] ?? "" };
+    return { kind: "other", repo: path, rest: "" };
+  };
+  const ka = key(a);
+  const kb = key(b);
+  if (ka.rest !== kb.rest) return false;
+  if (ka.kind === "other" || kb.kind === "other") return a === b;
+  if (ka.kind === "id" || kb.kind === "id") return true;
+  return !sameName || ka.repo === kb.repo;
+}
+
+/** The page number in rel="last", or null. */
+function lastPageOf(link: string | undefined): number | null {
+  const match = (link ?? "").match(/<([^>]+)>;\s*rel="last"/);
+  if (!match?.[1]) return null;
+  const page = Number(new URLSearchParams(match[1].split("?")[1] ?? "").get("page"));
+  return Number.isInteger(page) && page > 0 ? page : null;
+}
+
+function perPageOf(url: string): number {
+  const size = Number(new URLSearchParams(url.split("?")[1] ?? "").get("per_page") ?? 30);
+  return Number.isInteger(size) && size > 0 ? size : 30;
+}
+
+function pageNumber(url: string): number {
+  const page = Number(new URLSearchParams(url.split("?")[1] ?? "").get("page") ?? 1);
+  return Number.isInteger(page) && page > 0 ? page : 1;
+}
+
+/**
+ * How many pages one run of a stream may read: what rel="last" of its first page says is left,
+ * with a margin for items added during the crawl; without rel="last", MAX_PAGES_PER_STREAM.
+ */
+export function pageCap(lastPage: number | null, firstPage: number): number {
+  if (lastPage === null) return MAX_PAGES_PER_STREAM;
+  const left = Math.max(1, lastPage - firstPage + 1);
+  return Math.min(MAX_PAGES_PER_STREAM, left + Math.max(10, Math.ceil(left / 10)));
+}
+
+/**
+ * Carries an error through Octokit unretried: Octokit turns any fetch failure into a 500 that
+ * plugin-retry retries with back-off, except one named AbortError, which it passes on as is.
+ */
+class NotRetried extends Error {
+  override name = "AbortError";
+  constructor(readonly error: Error) {
+    super(error.message);
   }
 }
 
@@ -344,10 +526,6 @@ export function defaultGraphqlUrl(apiUrl: string): string {
   // GitHub Enterprise Server: REST at /api/v3, GraphQL at /api/graphql.
   if (/\/api\/v3\/?$/.test(apiUrl)) return apiUrl.replace(/\/api\/v3\/?$/, "/api/graphql");
   return `${apiUrl.replace(/\/+$/, "")}/graphql`;
-}
-
-function schemaArray<T>(schema: z.ZodType<T>): z.ZodType<T[]> {
-  return (schema as unknown as z.ZodAny).array() as unknown as z.ZodType<T[]>;
 }
 
 async function pointsOf(response: Response, authorized: boolean): Promise<number> {

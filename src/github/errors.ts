@@ -1,5 +1,5 @@
 import { RequestError } from "@octokit/request-error";
-import { AuthError, HostError, ResponseShapeError, UnavailableError } from "../errors.js";
+import { AuthError, HostError, OfflineError, ResponseShapeError, UnavailableError } from "../errors.js";
 import { redact } from "../util/secrets.js";
 
 /**
@@ -7,7 +7,8 @@ import { redact } from "../util/secrets.js";
  * operation, status and GitHub's message; never headers, request options or tokens.
  */
 export function classifyError(error: unknown, target: string, operation: string): Error {
-  if (error instanceof ResponseShapeError || error instanceof UnavailableError || error instanceof AuthError) return error;
+  if (error instanceof RedirectRefusedError) return new ResponseShapeError(operation, [error.message]);
+  if (error instanceof ResponseShapeError || error instanceof UnavailableError || error instanceof AuthError || error instanceof OfflineError) return error;
   if (error instanceof HostError) return new HostError(redact(`${operation}: ${error.message}`), "github", error.status);
   const status = (error as { status?: number }).status;
   const message = redact(error instanceof Error ? error.message : String(error));
@@ -19,7 +20,7 @@ export function classifyError(error: unknown, target: string, operation: string)
   if (isTimeout(error)) return new HostError(`${operation}: timed out`, "github", undefined);
   // Octokit reports a request that got no answer at all as a 500 without a response.
   if (error instanceof RequestError && error.status === 500 && error.response === undefined) {
-    return new HostError(`${operation}: network error: ${message}`, "github", undefined);
+    return new HostError(`${operation}: network error: ${redact(networkDetail(error) ?? message)}`, "github", undefined);
   }
   if (status === undefined || status >= 500 || status === 429 || status === 403) {
     return new HostError(`${operation}: ${status ?? "network"} ${message}`, "github", status);
@@ -45,4 +46,24 @@ function blockReason(error: unknown): string {
   const data = (error as RequestError).response?.data as { block?: { reason?: string; html_url?: string } } | undefined;
   const block = data?.block;
   return block ? `blocked (${block.reason ?? "unknown reason"}${block.html_url ? `, ${block.html_url}` : ""})` : "access blocked";
+}
+
+/** A redirect (a 301 for a rename) not followed: to another host, another resource, or an invalid owner/repo. */
+export class RedirectRefusedError extends Error {
+  override name = "RedirectRefusedError";
+  constructor(status: number, location: string | undefined) {
+    super(`${status} redirect to ${JSON.stringify((location ?? "").slice(0, 200))} refused: not the same resource on the configured API, or not a valid owner/repo`);
+  }
+}
+
+/** The system error under a failed fetch ("ECONNRESET: socket hang up"), which Octokit's message may hide. */
+function networkDetail(error: unknown): string | null {
+  for (let e: unknown = error, depth = 0; e instanceof Object && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (typeof code !== "string" || !/^E[A-Z]+$/.test(code)) continue;
+    const text = typeof message === "string" ? message : "";
+    if (text.includes(code)) return text;
+    return text ? `${code}: ${text}` : code;
+  }
+  return null;
 }

@@ -89,7 +89,7 @@ export async function crawlStarHistory(ctx: StreamContext, repo: RepoRow): Promi
   const state = getSync(db, repo.id, "stars");
   const cursor = state?.cursor?.mode === "backfill" ? state.cursor : { next: null, mode: "backfill" as const, startedAt: toIso(ctx.now) };
   let first: Day | null = cursor.coversFrom ?? null;
-  for await (const page of ctx.github.starHistory(repo.full_name, cursor.next ?? undefined)) {
+  for await (const page of ctx.github.starHistory(repo.full_name, cursor.next ?? undefined, repo.created_at)) {
     if (page.notModified) break;
     inTransaction(db, () => {
       for (const week of page.items) {

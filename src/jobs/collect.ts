@@ -1,5 +1,5 @@
 import { selectProjects } from "../config/projects.js";
-import { AuthError, UnavailableError, errorMessage } from "../errors.js";
+import { AuthError, OfflineError, UnavailableError, errorMessage } from "../errors.js";
 import type { SnapshotResult } from "../github/client.js";
 import { type RepoRow, reposOf, setReleaseDownloads, setSnapshotReleaseCount, syncProjects, upsertRepoSnapshot } from "../store/repos.js";
 import { completeSync, getSync } from "../store/sync.js";
@@ -59,7 +59,7 @@ async function collectRepo(ctx: JobContext, repo: RepoRow, snapshot: SnapshotRes
   // A snapshot that GraphQL could not give is taken through REST: a day's star count missed
   // cannot be filled in later. REST also tells deleted, blocked and moved repos apart (404,
   // 451, 301) where GraphQL says only "not found".
-  if (snapshot?.error instanceof AuthError) throw snapshot.error;
+  if (snapshot?.error instanceof AuthError || snapshot?.error instanceof OfflineError) throw snapshot.error;
   if (snapshot?.error) {
     if (!(snapshot.error instanceof UnavailableError)) ctx.log.warn(`${repo.full_name}: GraphQL snapshot failed (${snapshot.error.message}); using REST`);
     snapshot = undefined;
@@ -105,7 +105,7 @@ async function collectRepo(ctx: JobContext, repo: RepoRow, snapshot: SnapshotRes
     try {
       await work();
     } catch (error) {
-      if (error instanceof AuthError) throw error;
+      if (error instanceof AuthError || error instanceof OfflineError) throw error;
       problems.push(`${name}: ${errorMessage(error)}`);
     }
   };

@@ -34,6 +34,7 @@ export function createGitHubClient(config: Config, tokens: string[], db: Db, log
     now: clock,
     ...(sleep ? { sleep } : {}),
     warn: (message) => log.warn(message),
+    info: (message) => log.info(message),
   });
 }
 

@@ -1,6 +1,6 @@
 import { selectProjects } from "../config/projects.js";
 import type { Config } from "../config/schema.js";
-import { UnavailableError, errorMessage } from "../errors.js";
+import { OfflineError, UnavailableError, errorMessage } from "../errors.js";
 import { collectorContext } from "../registries/config.js";
 import type { HttpClient } from "../registries/http.js";
 import { getCollector } from "../registries/index.js";
@@ -46,12 +46,16 @@ export interface PackageResult {
   error?: string;
   rowsWritten: number;
   requests: number;
+  /** The host name did not resolve: no package after this one is tried. */
+  offline?: OfflineError;
 }
 
 export interface PackagesSummary {
   packages: PackageResult[];
   requests: number;
   failed: number;
+  /** Set when a registry's host name did not resolve: the packages after it were skipped. */
+  offline: OfflineError | null;
 }
 
 /** The days a collect always covers: the 30-day window of yesterday and today. */
@@ -81,13 +85,16 @@ export async function collectPackages(deps: PackagesDeps, options: PackagesOptio
 
   const results: PackageResult[] = [];
   const startRequests = deps.http.requests;
+  let offline: OfflineError | null = null;
   for (const [target, { collector, name, packageId }] of targets) {
-    if (deps.signal?.aborted) {
-      if (options.runId !== undefined) recordTarget(db, options.runId, { target, outcome: "skipped", error: STOPPING });
-      results.push({ target, outcome: "skipped", error: STOPPING, rowsWritten: 0, requests: 0 });
+    if (deps.signal?.aborted || offline) {
+      const error = offline?.message ?? STOPPING;
+      if (options.runId !== undefined) recordTarget(db, options.runId, { target, outcome: "skipped", error });
+      results.push({ target, outcome: "skipped", error, rowsWritten: 0, requests: 0 });
       continue;
     }
     const result = await collectOne(deps, options, { target, collector, name, packageId });
+    offline ??= result.offline ?? null;
     deps.log?.(`${target}: ${result.outcome}, ${result.rowsWritten} rows, ${result.requests} requests${result.error ? `: ${result.error}` : ""}`);
     results.push(result);
   }
@@ -95,6 +102,7 @@ export async function collectPackages(deps: PackagesDeps, options: PackagesOptio
     packages: results,
     requests: deps.http.requests - startRequests,
     failed: results.filter((r) => r.outcome === "failed" || r.outcome === "gone").length,
+    offline,
   };
 }
 
@@ -132,7 +140,9 @@ async function collectOne(
         markPendingDays(db, packageId, series.from, series.pending, now);
       }
       setPackageStatus(db, packageId, "active", null, now);
-      if (options.runId !== undefined) recordTarget(db, options.runId, { target, outcome: "ok", requests });
+      // Rows left out of the answer (days out of range) are named in the run's record.
+      const leftOut = series?.leftOut?.length ? { error: series.leftOut.join("; ") } : {};
+      if (options.runId !== undefined) recordTarget(db, options.runId, { target, outcome: "ok", requests, ...leftOut });
       return rows;
     });
     return { target, outcome: "ok", rowsWritten, requests };
@@ -144,7 +154,7 @@ async function collectOne(
       if (outcome === "gone") setPackageStatus(db, packageId, "gone", message, now);
       if (options.runId !== undefined) recordTarget(db, options.runId, { target, outcome, error: message, requests });
     });
-    return { target, outcome, error: message, rowsWritten: 0, requests };
+    return { target, outcome, error: message, rowsWritten: 0, requests, ...(error instanceof OfflineError ? { offline: error } : {}) };
   }
 }
 

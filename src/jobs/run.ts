@@ -1,4 +1,4 @@
-import { AuthError, UnavailableError, errorMessage } from "../errors.js";
+import { AuthError, OfflineError, UnavailableError, errorMessage } from "../errors.js";
 import type { Usage } from "../github/accounting.js";
 import { saveRateBudgets } from "../store/rate-limits.js";
 import { type RepoRow, setRepoStatus } from "../store/repos.js";
@@ -35,8 +35,10 @@ export interface RunPlan {
 /**
  * The one run routine of collect and backfill: it records the run, each target's outcome as it
  * ends, and the run's status when all have ended. A failing target is recorded and the others go
- * on; a rejected token stops the run (failed); a stop signal starts no new target, and a run
- * stopped before its targets were all done is recorded as interrupted.
+ * on; a rejected token stops the run (failed); a host name that does not resolve stops it too
+ * (failed), and is thrown once the run is recorded, so the command says so in one line; a stop
+ * signal starts no new target, and a run stopped before its targets were all done is recorded as
+ * interrupted.
  */
 export async function runTargets(ctx: JobContext, plan: RunPlan): Promise<RunSummary> {
   const { db, github, log } = ctx;
@@ -46,6 +48,7 @@ export async function runTargets(ctx: JobContext, plan: RunPlan): Promise<RunSum
   await plan.prepare?.();
   const targets: TargetResult[] = [];
   let fatal: string | null = null;
+  let offline: OfflineError | null = null;
   const record = (result: TargetResult): void => {
     recordTarget(db, runId, result);
     targets.push(result);
@@ -59,6 +62,7 @@ export async function runTargets(ctx: JobContext, plan: RunPlan): Promise<RunSum
     const tracked = await github.accounting.track(() => plan.repoWork(repo));
     const result = outcomeOf(repo.full_name, tracked);
     if ("error" in tracked && tracked.error instanceof AuthError) fatal = tracked.error.message;
+    if ("error" in tracked && tracked.error instanceof OfflineError) [offline, fatal] = [tracked.error, tracked.error.message];
     if (result.outcome === "gone" || result.outcome === "blocked") setRepoStatus(db, repo.id, result.outcome, result.error ?? null, now);
     record(result);
     if (result.outcome === "failed") log.warn(`${repo.full_name}: ${result.error}`);
@@ -66,10 +70,12 @@ export async function runTargets(ctx: JobContext, plan: RunPlan): Promise<RunSum
   });
 
   let registryRequests = 0;
-  if (plan.packages) {
-    // Registries do not depend on the GitHub token: a rejected one stops only the repos.
+  // Registries do not depend on the GitHub token: a rejected one stops only the repos. Offline,
+  // no registry is asked either.
+  if (plan.packages && offline === null) {
     const packages = await collectPackages(packageDeps(ctx, now), { ...plan.packages, runId });
     registryRequests = packages.requests;
+    if (packages.offline) [offline, fatal] = [packages.offline, packages.offline.message];
     for (const p of packages.packages) {
       targets.push({ target: p.target, outcome: p.outcome, requests: p.requests, points: 0, ...(p.error ? { error: p.error } : {}) });
       plan.onPackage?.(p);
@@ -82,18 +88,21 @@ export async function runTargets(ctx: JobContext, plan: RunPlan): Promise<RunSum
   const requests = github.accounting.total.requests - before.requests + registryRequests;
   const points = github.accounting.total.points - before.points;
   finishRun(db, runId, { status, requests, points, ...(fatal !== null ? { error: fatal } : {}), now: ctx.clock() });
+  if (offline !== null) throw offline;
   return { runId, status, targets, requests, points };
 }
 
 /** How one target's work ended, for run_targets: ok, gone/blocked (kept, not retried), or failed. */
 function outcomeOf(target: string, tracked: { value: unknown; usage: Usage } | { error: unknown; usage: Usage }): TargetResult {
   const { requests, points } = tracked.usage;
-  if (!("error" in tracked)) return { target, outcome: "ok", requests, points };
+  // Items left out of an answer (dates out of range) are named in the run's record even when the target succeeded.
+  const notes = tracked.usage.notes?.length ? tracked.usage.notes.join("; ") : null;
+  if (!("error" in tracked)) return { target, outcome: "ok", requests, points, ...(notes ? { error: notes } : {}) };
   const error = tracked.error;
   if (error instanceof UnavailableError && error.reason !== "empty") {
     return { target, outcome: error.reason, error: error.message, requests, points };
   }
-  return { target, outcome: "failed", error: errorMessage(error), requests, points };
+  return { target, outcome: "failed", error: notes ? `${errorMessage(error)}; ${notes}` : errorMessage(error), requests, points };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { UnavailableError } from "../errors.js";
-import type { GitHubClient, ListPage } from "../github/client.js";
+import { type GitHubClient, type ItemSchema, type ListPage, MAX_PAGES_PER_STREAM, PageCapError, pageCap } from "../github/client.js";
 import { CommitItem, IssueItem, ReleaseItem } from "../github/schemas.js";
 import { latestCommitDate, latestIssueUpdate, upsertCommits, upsertIssues, upsertReleases } from "../store/facts.js";
 import { type Db, inTransaction } from "../store/open.js";
@@ -95,13 +95,16 @@ export async function crawlIssues(ctx: StreamContext, repo: RepoRow, plan: Crawl
   };
   let count = 0;
   let perPage = cursor.perPage ?? PAGE;
-  for (;;) {
+  let cap = MAX_PAGES_PER_STREAM;
+  for (let pages = 0; ; pages++) {
+    if (pages >= cap) throw new PageCapError(`/repos/${repo.full_name}/issues`, pages);
     const query = new URLSearchParams({ state: "all", sort: "updated", direction: "asc" });
     if (cursor.since) query.set("since", cursor.since);
     query.set("per_page", String(perPage));
     if ((cursor.page ?? 1) > 1) query.set("page", String(cursor.page));
     const page: ListPage<IssueItem> = await ctx.github.page(repo.full_name, `/repos/${repo.full_name}/issues?${query}`, IssueItem);
     if (page.notModified) break;
+    if (pages === 0) cap = pageCap(page.lastPage, cursor.page ?? 1);
     perPage = Number(new URLSearchParams(page.url.split("?")[1]).get("per_page") ?? perPage);
     const last = page.items.at(-1);
     const lastUpdated = last ? toIso(last.updated_at) : cursor.since;
@@ -147,7 +150,7 @@ async function followLinks<T>(
   repo: RepoRow,
   stream: Stream,
   cursor: Cursor,
-  schema: import("zod").ZodType<T>,
+  schema: ItemSchema<T>,
   write: (items: T[], saved: Cursor) => void,
 ): Promise<number> {
   let count = 0;

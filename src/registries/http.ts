@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { HostError, ResponseShapeError, UnavailableError, errorMessage } from "../errors.js";
-import { isDay, realSleep, systemClock, type Clock, type Sleep } from "../util/time.js";
+import { HostError, OfflineError, ResponseShapeError, UnavailableError, errorMessage } from "../errors.js";
+import { dayAt } from "../util/instant.js";
+import { realSleep, systemClock, type Clock, type Sleep } from "../util/time.js";
 
 /** What one request needs besides its URL. */
 export interface RequestOptions {
@@ -73,7 +74,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     for (let attempt = 1; ; attempt++) {
       await spaceOut(host, request.minIntervalMs ?? 0);
       requests++;
-      let response: Response;
+      let response: Response | undefined;
       let body: string;
       try {
         response = await fetchFn(url, {
@@ -82,6 +83,14 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         });
         body = await response.text();
       } catch (error) {
+        // Headers came, then the body broke off: say so, rather than a bare "terminated".
+        if (response !== undefined && !isTimeout(error)) {
+          await retryAfter(attempt, new HostError(`${request.source}: GET ${url}: connection closed before the whole answer arrived`, host, undefined, { cause: error }));
+          continue;
+        }
+        // A name that does not resolve is not retried: nothing will answer until the network is back.
+        const offline = OfflineError.of(error, new URL(url).hostname);
+        if (offline) throw offline;
         const what = isTimeout(error) ? `timed out after ${timeoutMs} ms` : `network error: ${errorMessage(error)}`;
         await retryAfter(attempt, new HostError(`${request.source}: GET ${url} ${what}`, host, undefined, { cause: error }));
         continue;
@@ -141,7 +150,8 @@ export function retryAfterMs(headers: Headers, nowMs: number): number | null {
   return null;
 }
 
-export const daySchema = z.string().refine(isDay, "not a YYYY-MM-DD day");
+/** A YYYY-MM-DD day from a registry: from 1970-01-01 to the day after `now`. */
+export const daySchema = (now: Date) => dayAt(now);
 export const countSchema = z.number().int().min(0);
 
 /** `base` (no trailing slash needed) joined with a path that starts with '/'. */

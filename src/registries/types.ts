@@ -49,6 +49,8 @@ export interface DailySeries {
   from: Day;
   days: DailyDownloads[];
   pending: Day[];
+  /** Rows of the answer left out for a day out of range, described for the run's record. */
+  leftOut?: string[];
 }
 
 export interface PackageSnapshot {

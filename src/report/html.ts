@@ -74,6 +74,17 @@ export function renderReport(data: ReportData): string {
 ${data.insights ? INSIGHTS_HTML : ""}
 <script>${chartJs}</script>
 <script>
+// Each chart, whichever part of the page makes it, is waited for until its first draw; once the
+// page has loaded and none is waiting, <html data-ready="true"> says the report is complete.
+(() => {
+  const waiting = new Set();
+  let loaded = false;
+  const settle = () => { if (loaded && waiting.size === 0) document.documentElement.dataset.ready = "true"; };
+  Chart.register({ id: "ready", beforeInit(chart) { waiting.add(chart); }, afterRender(chart) { waiting.delete(chart); settle(); } });
+  window.addEventListener("load", () => { loaded = true; settle(); });
+})();
+</script>
+<script>
 const data = ${safeJson(data)};
 const colors = ["#0969da", "#cf222e", "#1a7f37", "#8250df", "#bf8700", "#1b7c83", "#bc4c00", "#6e7781"];
 const pct = (x) => x === null ? "–" : Math.round(x * 100) + "%";

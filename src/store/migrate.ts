@@ -36,6 +36,8 @@ export function loadMigrations(dir: string = migrationsDir): Migration[] {
  */
 export function migrate(db: Db, migrations: Migration[] = loadMigrations()): number {
   const apply = db.transaction(() => {
+    const latest = migrations.at(-1)?.version ?? 0;
+    checkUserVersion(db, latest);
     db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version    INTEGER PRIMARY KEY,
       name       TEXT NOT NULL,
@@ -46,7 +48,6 @@ export function migrate(db: Db, migrations: Migration[] = loadMigrations()): num
       .prepare("SELECT version, name, checksum FROM schema_migrations ORDER BY version")
       .all() as { version: number; name: string; checksum: string }[];
     const known = new Map(migrations.map((m) => [m.version, m]));
-    const latest = migrations.at(-1)?.version ?? 0;
     for (const row of applied) {
       const mine = known.get(row.version);
       if (!mine || row.version > latest) {
@@ -72,5 +73,45 @@ export function migrate(db: Db, migrations: Migration[] = loadMigrations()): num
     db.pragma(`user_version = ${latest}`);
     return count;
   });
-  return apply.immediate();
+  // A migration that rebuilds a table (create the new one, copy, drop the old, rename the new
+  // to the old name: https://sqlite.org/lang_altertable.html#otheralter) must not have the
+  // rename check the views that name the old table: once renamed, they name the new one.
+  db.pragma("legacy_alter_table = ON");
+  try {
+    return apply.immediate();
+  } finally {
+    db.pragma("legacy_alter_table = OFF");
+  }
+}
+
+/**
+ * `PRAGMA user_version` is what other tools read to know the schema. It is set to the newest
+ * migration applied; one that says otherwise was written by something else (or by a newer
+ * oss-pulse), and is reported rather than silently rewritten. 0 is a new or pre-pragma file.
+ */
+function checkUserVersion(db: Db, latest: number): void {
+  const userVersion = db.pragma("user_version", { simple: true }) as number;
+  if (userVersion === 0) return;
+  if (userVersion > latest) {
+    throw new FatalError(`the database has schema version ${userVersion} (PRAGMA user_version), newer than this oss-pulse knows (${latest}); upgrade oss-pulse`);
+  }
+  const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get() !== undefined;
+  const applied = hasTable ? ((db.prepare("SELECT MAX(version) FROM schema_migrations").pluck().get() as number | null) ?? 0) : 0;
+  if (applied > latest) return; // a newer oss-pulse's migrations: reported as such by the caller
+  if (userVersion !== applied) {
+    throw new FatalError(
+      `PRAGMA user_version is ${userVersion} but the migrations applied go up to ${applied}: the database was changed by another program; refusing to rewrite it (check the file, or restore a backup)`,
+    );
+  }
+}
+
+/** For read-only opens (which do not migrate): refuses a database from a newer oss-pulse. */
+export function checkSchemaKnown(db: Db, migrations: Migration[] = loadMigrations()): void {
+  const latest = migrations.at(-1)?.version ?? 0;
+  const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get() !== undefined;
+  const newest = hasTable ? (db.prepare("SELECT MAX(version) FROM schema_migrations").pluck().get() as number | null) : null;
+  if (newest !== null && newest > latest) {
+    throw new FatalError(`the database has schema version ${newest}, newer than this oss-pulse knows (${latest}); upgrade oss-pulse`);
+  }
+  checkUserVersion(db, latest);
 }

@@ -2,7 +2,8 @@ import Database from "better-sqlite3";
 import { closeSync, existsSync, mkdirSync, openSync, readSync } from "node:fs";
 import { dirname } from "node:path";
 import { FatalError, errorMessage } from "../errors.js";
-import { migrate } from "./migrate.js";
+import { fileProblem } from "../util/output-file.js";
+import { checkSchemaKnown, migrate } from "./migrate.js";
 
 export type Db = Database.Database;
 
@@ -24,9 +25,13 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
   const exists = path === ":memory:" || existsSync(path);
   if (!exists) {
     if (!create) throw new FatalError(`database ${path} does not exist: run 'oss-pulse init' first`);
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    // SQLite gives -wal and -shm the mode of the main file: create it owner-only first.
-    closeSync(openSync(path, "wx", 0o600));
+    try {
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      // SQLite gives -wal and -shm the mode of the main file: create it owner-only first.
+      closeSync(openSync(path, "wx", 0o600));
+    } catch (error) {
+      throw new FatalError(`cannot create the database ${path}: ${fileProblem(error)}; choose a writable place with --db or "database:" in the config`);
+    }
   } else if (path !== ":memory:") {
     assertSqliteFile(path);
   }
@@ -44,6 +49,7 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
     }
     db.pragma("foreign_keys = ON");
     if (!options.readonly) migrate(db);
+    else checkSchemaKnown(db);
   } catch (error) {
     db.close();
     if (error instanceof FatalError) throw error;
@@ -52,18 +58,19 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
   return db;
 }
 
-/** Reads the 16-byte header only: a database may be larger than any buffer Node can allocate. */
 function assertSqliteFile(path: string): void {
-  const header = Buffer.alloc(SQLITE_MAGIC.length);
+  // Only the 16-byte header: reading the whole file would cost its size in memory.
   const fd = openSync(path, "r");
+  const bytes = Buffer.alloc(16);
   let read: number;
   try {
-    read = readSync(fd, header, 0, header.length, 0);
+    read = readSync(fd, bytes, 0, 16, 0);
   } finally {
     closeSync(fd);
   }
-  if (read === 0) return; // an empty file (pre-created) becomes a database
-  if (header.subarray(0, read).toString("latin1") !== SQLITE_MAGIC) {
+  const header = bytes.subarray(0, read).toString("latin1");
+  if (header.length === 0) return; // an empty file (pre-created) becomes a database
+  if (header !== SQLITE_MAGIC) {
     throw new FatalError(`${path} is not an SQLite database; refusing to touch it`);
   }
 }

@@ -1,5 +1,6 @@
 import type { Config } from "../config/schema.js";
 import { toIso } from "../util/time.js";
+import { syncConfiguredBots } from "./bots.js";
 import type { Db } from "./open.js";
 
 export interface RepoRow {
@@ -22,6 +23,7 @@ export function syncProjects(db: Db, config: Config, now: Date): void {
   const members = db.prepare("SELECT repo_id FROM project_repos WHERE project_id = ?").pluck();
   const unlink = db.prepare("DELETE FROM project_repos WHERE project_id = ? AND repo_id = ?");
   db.transaction(() => {
+    syncConfiguredBots(db, config.bots);
     for (const project of config.projects) {
       upsertProject.run(project.name);
       const pid = projectId.get(project.name) as number;

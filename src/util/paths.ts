@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -12,3 +13,10 @@ export const packageRoot: string = (() => {
   }
   return dir;
 })();
+
+/** `~` and `~/…` mean the home directory, as in a shell (YAML and `--db=~/x` do not expand them). */
+export function expandHome(path: string, home: string = homedir()): string {
+  if (path === "~") return home;
+  if (path.startsWith("~/")) return join(home, path.slice(2));
+  return path;
+}

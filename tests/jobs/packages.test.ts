@@ -177,10 +177,14 @@ describe("collectPackages", () => {
     const summary = await collectPackages(deps("2026-11-20T03:00:00Z", cfg), { mode: "backfill", since: "2026-11-10" });
     scope.done();
     pypiScope.done();
+    // npm answered the right start/end with no days: those ten days are missing (pending), never
+    // zeros. pypistats omits days without downloads, so its days up to the one it lists are 0.
     expect(summary.packages.map((p) => [p.target, p.rowsWritten])).toEqual([
-      ["npm:left-pad", 10],
+      ["npm:left-pad", 0],
       ["pypi:requests", 10],
     ]);
+    const npmId = db.prepare("SELECT id FROM packages WHERE registry = 'npm'").pluck().get();
+    expect(db.prepare("SELECT COUNT(*) FROM package_pending_days WHERE package_id = ? AND day BETWEEN '2026-11-10' AND '2026-11-19'").pluck().get(npmId)).toBe(10);
   });
 
   it("an unknown project name is a ConfigError before anything is written", async () => {

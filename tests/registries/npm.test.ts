@@ -24,7 +24,7 @@ describe("npm", () => {
         start: "2026-11-15",
         end: "2026-11-19",
         package: "@scope/pkg",
-        // 2026-11-17 absent: a day npm lists nothing for is 0, not unknown
+        // 2026-11-17 absent: npm lists every day, zeros included, so a day left out is missing, not 0
         downloads: [
           { day: "2026-11-15", downloads: 3 },
           { day: "2026-11-16", downloads: 0 },
@@ -37,11 +37,10 @@ describe("npm", () => {
     expect(series.days).toEqual([
       { day: "2026-11-15", downloads: 3 },
       { day: "2026-11-16", downloads: 0 },
-      { day: "2026-11-17", downloads: 0 },
       { day: "2026-11-18", downloads: 5 },
       { day: "2026-11-19", downloads: 7 },
     ]);
-    expect(series.pending).toEqual(["2026-11-20"]);
+    expect(series.pending).toEqual(["2026-11-17", "2026-11-20"]);
   });
 
   it("just after midnight, yesterday not landed yet is pending, not zero", async () => {

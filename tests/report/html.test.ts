@@ -19,7 +19,7 @@ describe("HTML report", () => {
   });
 
   it("keeps hostile project names inside the data (no early </script>)", () => {
-    expect(html.match(/<\/script>/g)).toHaveLength(2);
+    expect(html.match(/<\/script>/g)).toHaveLength(3);
     expect(html).toContain("\\u003c/script>\\u003cb>x");
   });
 

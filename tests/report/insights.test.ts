@@ -57,7 +57,7 @@ describe("the report's group view", () => {
     const html = renderReport({ ...reportData(db, model, { projects, now: NOW }), insights });
     expect(html).toContain('<canvas id="compare">');
     expect(html).toContain("plugins: [eventLines]");
-    expect(html.match(/<\/script>/g)).toHaveLength(2);
+    expect(html.match(/<\/script>/g)).toHaveLength(3);
     expect(html).not.toContain("<img src=x");
   });
 });

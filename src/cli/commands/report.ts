@@ -1,7 +1,6 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
 import type { Command } from "commander";
 import { ConfigError } from "../../errors.js";
+import { outputFileProblem, writeOutputFile } from "../../util/output-file.js";
 import { isDay } from "../../util/time.js";
 import type { GlobalOptions } from "../runtime.js";
 
@@ -15,9 +14,13 @@ export function registerReport(program: Command): void {
     .option("--from <day>", "first day shown (YYYY-MM-DD)")
     .option("--index-day <day>", "the day the comparison chart sets every project's f to 100 (default: the first day all are known)")
     .option("--no-compute", "use the stored scores without evaluating again")
-    .action(async (opts: { out: string; model?: string; project?: string[]; from?: string; indexDay?: string; compute: boolean }) => {
+    .option("-f, --force", "overwrite --out if it exists (never an SQLite database)")
+    .action(async (opts: { out: string; model?: string; project?: string[]; from?: string; indexDay?: string; compute: boolean; force?: boolean }) => {
       if (opts.from !== undefined && !isDay(opts.from)) throw new ConfigError([`--from: must be a day YYYY-MM-DD, got ${JSON.stringify(opts.from)}`]);
       if (opts.indexDay !== undefined && !isDay(opts.indexDay)) throw new ConfigError([`--index-day: must be a day YYYY-MM-DD, got ${JSON.stringify(opts.indexDay)}`]);
+      // Refused before the database is opened or any score computed.
+      const problem = outputFileProblem(opts.out, "--out", opts.force === true);
+      if (problem) throw new ConfigError([problem]);
       // Dependencies load when the command runs, so that `--help` stays quick.
       const [{ openStore }, { reportData }, { reportInsights }, { score }, { renderReport }] = await Promise.all([
         import("../runtime.js"),
@@ -36,8 +39,7 @@ export function registerReport(program: Command): void {
         const range = { projects, ...(opts.from ? { from: opts.from } : {}) };
         const insights = reportInsights(rt, model, { ...range, ...(opts.indexDay ? { indexDay: opts.indexDay } : {}) });
         const html = renderReport({ ...reportData(rt.db, model, { ...range, now: rt.clock() }), insights });
-        mkdirSync(dirname(opts.out), { recursive: true });
-        writeFileSync(opts.out, html);
+        writeOutputFile(opts.out, html, { flag: "--out", force: opts.force === true });
         process.stdout.write(`wrote ${opts.out} (${Math.round(html.length / 1024)} KiB)\n`);
       } finally {
         rt.close();

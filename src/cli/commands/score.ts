@@ -37,6 +37,9 @@ export function registerScore(program: Command): void {
       for (const [flag, value] of [["--from", opts.from], ["--to", opts.to]] as const) {
         if (value !== undefined && !isDay(value)) problems.push(`${flag}: must be a day YYYY-MM-DD, got ${JSON.stringify(value)}`);
       }
+      if (opts.from !== undefined && opts.to !== undefined && isDay(opts.from) && isDay(opts.to) && opts.from > opts.to) {
+        problems.push(`--from ${opts.from} is after --to ${opts.to}`);
+      }
       if (problems.length > 0) throw new ConfigError(problems);
       // Dependencies load when the command runs, so that `--help` stays quick.
       const [{ openStore }, { score }, store] = await Promise.all([

@@ -41,7 +41,8 @@ export const crates: RegistryCollector<"crates"> = {
     const from = laterDay(range.from, addDays(today, -(KEPT_DAYS - 1)));
     if (from > range.to) return { from, days: [], pending: [] };
     const url = joinUrl(ctx.baseUrl, `/api/v1/crates/${name}/downloads`);
-    const body = parseWith(CrateDownloads, await ctx.http.getJson(url, { source }), source);
+    const leftOut: string[] = [];
+    const body = parseWith(CrateDownloads(ctx.now), await ctx.http.getJson(url, { source }), source, leftOut);
     const figures = new Map<string, number>();
     let newest: string | null = null;
     for (const row of [...body.version_downloads, ...body.meta.extra_downloads]) {
@@ -50,6 +51,7 @@ export const crates: RegistryCollector<"crates"> = {
     }
     // Today is still counting, so it is pending; earlier days are re-fetched by every collect
     // within the 30-day window, which corrects a day whose download logs arrived late.
-    return publishedSeries(from, range.to, minDay(newest, addDays(today, -1)), figures);
+    // An answer without a single row publishes nothing: every day stays pending, none becomes 0.
+    return { ...publishedSeries(from, range.to, newest === null ? null : minDay(newest, addDays(today, -1)), figures), leftOut };
   },
 };

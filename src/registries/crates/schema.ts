@@ -7,14 +7,15 @@ export const CrateInfo = z.object({
 });
 export type CrateInfo = z.infer<typeof CrateInfo>;
 
-const DayRow = z.object({ date: daySchema, downloads: countSchema });
+const DayRow = (now: Date) => z.object({ date: daySchema(now), downloads: countSchema });
 
 /**
- * `GET /api/v1/crates/{name}/downloads`: the last 90 days, per day for the newest versions and
+ * `GET /api/v1/crates/{name}/downloads` (days checked against `now`): the last 90 days, per day for the newest versions and
  * summed per day for all the others (rust-lang/crates.io src/controllers/krate/downloads.rs).
  */
-export const CrateDownloads = z.object({
-  version_downloads: z.array(DayRow),
-  meta: z.object({ extra_downloads: z.array(DayRow) }),
-});
-export type CrateDownloads = z.infer<typeof CrateDownloads>;
+export const CrateDownloads = (now: Date) =>
+  z.object({
+    version_downloads: z.array(DayRow(now)),
+    meta: z.object({ extra_downloads: z.array(DayRow(now)) }),
+  });
+export type CrateDownloads = z.infer<ReturnType<typeof CrateDownloads>>;

@@ -29,12 +29,13 @@ export const npm: RegistryCollector<"npm"> = {
     const from = laterDay(range.from, horizon(ctx.now));
     if (from > range.to) return { from, days: [], pending: [] };
     // A day lands soon after UTC midnight; last-day names the newest day npm has (npm/registry docs/download-counts.md).
-    const published = parseWith(NpmPoint, await ctx.http.getJson(url(ctx, "point/last-day", name), { source }), source).end;
+    const published = parseWith(NpmPoint(ctx.now), await ctx.http.getJson(url(ctx, "point/last-day", name), { source }), source).end;
+    const leftOut: string[] = [];
     const through = minDay(range.to, published) ?? range.to;
     const figures = new Map<Day, number>();
     for (let start = from; start <= through; start = addDays(start, CHUNK_DAYS)) {
       const end = minDay(addDays(start, CHUNK_DAYS - 1), through) ?? through;
-      const body = parseWith(NpmRange, await ctx.http.getJson(url(ctx, `range/${start}:${end}`, name), { source }), source);
+      const body = parseWith(NpmRange(ctx.now), await ctx.http.getJson(url(ctx, `range/${start}:${end}`, name), { source }), source, leftOut);
       // npm clips a range it will not serve, silently (npm/registry-issue-archive#206): a start or
       // end other than the one asked for means days are missing, so nothing of it is kept.
       if (body.start !== start || body.end !== end) {
@@ -42,7 +43,8 @@ export const npm: RegistryCollector<"npm"> = {
       }
       for (const row of body.downloads) if (row.day >= start && row.day <= end) figures.set(row.day, row.downloads);
     }
-    return publishedSeries(from, range.to, published, figures);
+    // npm lists every day of a range, zeros included: a day it leaves out is missing, not 0.
+    return { ...publishedSeries(from, range.to, published, figures, "pending"), leftOut };
   },
 };
 

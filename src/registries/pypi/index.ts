@@ -27,7 +27,8 @@ export const pypi: RegistryCollector<"pypi"> = {
     const from = laterDay(range.from, addDays(today, -(KEPT_DAYS - 1)));
     if (from > range.to) return { from, days: [], pending: [] };
     // One request returns every day pypistats keeps; "without_mirrors" counts real installs only.
-    const body = parseWith(PypiOverall, await ctx.http.getJson(joinUrl(ctx.baseUrl, `/api/packages/${name}/overall`), { source }), source);
+    const leftOut: string[] = [];
+    const body = parseWith(PypiOverall(ctx.now), await ctx.http.getJson(joinUrl(ctx.baseUrl, `/api/packages/${name}/overall`), { source }), source, leftOut);
     const figures = new Map<string, number>();
     let newest: string | null = null;
     for (const row of body.data) {
@@ -37,6 +38,7 @@ export const pypi: RegistryCollector<"pypi"> = {
     // pypistats omits days without downloads, so an absent day up to the newest day it lists is 0;
     // later days (and today, never complete) are pending. A package without a single download in
     // 180 days therefore stays pending: zeros we cannot tell from "not published yet" are not written.
-    return publishedSeries(from, range.to, minDay(newest, addDays(today, -1)), figures);
+    // An answer without a single row publishes nothing: every day stays pending, none becomes 0.
+    return { ...publishedSeries(from, range.to, newest === null ? null : minDay(newest, addDays(today, -1)), figures), leftOut };
   },
 };
