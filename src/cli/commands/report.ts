@@ -1,8 +1,10 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdirSync } from "node:fs";
+import { finished } from "node:stream/promises";
 import { dirname } from "node:path";
 import type { Command } from "commander";
 import { ConfigError } from "../../errors.js";
 import { isDay } from "../../util/time.js";
+import { writeOut } from "../output.js";
 import type { GlobalOptions } from "../runtime.js";
 
 export function registerReport(program: Command): void {
@@ -17,7 +19,7 @@ export function registerReport(program: Command): void {
     .action(async (opts: { out: string; model?: string; project?: string[]; from?: string; compute: boolean }) => {
       if (opts.from !== undefined && !isDay(opts.from)) throw new ConfigError([`--from: must be a day YYYY-MM-DD, got ${JSON.stringify(opts.from)}`]);
       // Dependencies load when the command runs, so that `--help` stays quick.
-      const [{ openStore }, { reportData }, { score }, { renderReport }] = await Promise.all([
+      const [{ openStore }, { reportData }, { score }, { reportChunks }] = await Promise.all([
         import("../runtime.js"),
         import("../../jobs/report.js"),
         import("../../jobs/score.js"),
@@ -32,10 +34,14 @@ export function registerReport(program: Command): void {
         const unknown = projects.filter((p) => !rt.config.projects.some((c) => c.name === p));
         if (unknown.length > 0) throw new ConfigError(unknown.map((u) => `--project: no such name "${u}" in the config`));
         if (opts.compute) score(rt, { projects });
-        const html = renderReport(reportData(rt.db, model, { projects, ...(opts.from ? { from: opts.from } : {}), now: rt.clock() }));
+        const data = reportData(rt.db, model, { projects, ...(opts.from ? { from: opts.from } : {}), now: rt.clock() });
         mkdirSync(dirname(opts.out), { recursive: true });
-        writeFileSync(opts.out, html);
-        process.stdout.write(`wrote ${opts.out} (${Math.round(html.length / 1024)} KiB)\n`);
+        // Written as it is made, one project's series at a time.
+        const file = createWriteStream(opts.out);
+        await writeOut(reportChunks(data), file);
+        file.end();
+        await finished(file);
+        process.stdout.write(`wrote ${opts.out} (${Math.round(file.bytesWritten / 1024)} KiB)\n`);
       } finally {
         rt.close();
       }
