@@ -4,7 +4,8 @@
  *   - the fixed cost of a command: `--help` and `score` on an empty database against `node -e 0`;
  *   - wall time and peak RSS of the commands on the big database (`score` evaluating every day,
  *     `score --no-compute`, `score --all --format csv`, `status`), beside the same on the empty one;
- *   - storage: bytes per fact of each table (with its indexes) against the same rows as CSV.
+ *   - storage: bytes per fact of each table (with its indexes) against the same rows as CSV;
+ *   - peak RSS of the same commands on the same projects over 1 year: what grows with the file.
  *
  *   npm run bench:big-db [-- projects years]
  *
@@ -165,10 +166,29 @@ const tableAll = await measure(cli(bigConfig, "score", "--all", "--no-compute"),
 show("score --all (table) --no-compute", tableAll, mb(tableAll.bytes));
 const status = await measure(cli(bigConfig, "status"), env);
 show("status", status);
+const report = await measure(cli(bigConfig, "report", "--out", join(dir, "report.html"), "--no-compute"), env);
+show("report --no-compute", report);
 const scoredBytes = statSync(big.path).size;
+
+// --- the same projects over one year: does a command's peak RSS follow the size of the file? ---
+const small = generateDatabase(join(dir, "small.db"), { projects, years: 1, seed: 1, configPath: join(dir, "small.yaml") });
+await measure(cli(small.configPath, "score"), env);
+const smallBytes = statSync(small.path).size;
+const bySize: (string | number)[][] = [];
+for (const [what, args, onBig] of [
+  ["score --no-compute", ["score", "--no-compute"], noCompute],
+  ["score --all --format csv --no-compute", ["score", "--all", "--format", "csv", "--no-compute"], csvAll],
+  ["status", ["status"], status],
+  ["report --no-compute", ["report", "--out", join(dir, "small.html"), "--no-compute"], report],
+] as const) {
+  const onSmall = await measure(cli(small.configPath, ...args), env);
+  bySize.push([what, onSmall.rssMb.toFixed(0), onBig.rssMb.toFixed(0), mb(onSmall.bytes), mb(onBig.bytes)]);
+}
 
 console.log(`\ncommands (wall time in seconds, peak RSS in MB; fixed costs are medians of 9 runs, each timed with the same GNU time wrapper):`);
 console.log(formatTable(["command", "s", "RSS MB", "exit", "note"], results));
 console.log(`\ndatabase after scoring: ${mb(scoredBytes)} (facts only: ${mb(factsOnlyBytes)})`);
+console.log(`\npeak RSS (MB) of the same ${projects} projects over 1 year (${mb(smallBytes)} file) and over ${years} years (${mb(scoredBytes)} file):`);
+console.log(formatTable(["command", "1 year", `${years} years`, "output, 1 year", `output, ${years} years`], bySize));
 
 rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { statSync, truncateSync } from "node:fs";
+import { rmSync, statSync, truncateSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateDatabase } from "../../bench/lib/generate-db.js";
@@ -16,7 +16,7 @@ describe("a database file past 2 GiB", () => {
 
     const result = await runCli(["--config", made.configPath, "--quiet", "score", "--all", "--format", "csv"], {
       env: { OSS_PULSE_NOW: made.now },
-    });
+    }).finally(() => rmSync(dir, { recursive: true, force: true }));
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split("\n");

@@ -1,7 +1,11 @@
+import { createWriteStream, mkdirSync, openSync } from "node:fs";
+import { dirname } from "node:path";
+import { finished } from "node:stream/promises";
 import type { Command } from "commander";
-import { ConfigError } from "../../errors.js";
-import { outputFileProblem, writeOutputFile } from "../../util/output-file.js";
+import { ConfigError, FatalError } from "../../errors.js";
+import { fileProblem, outputFileProblem } from "../../util/output-file.js";
 import { isDay } from "../../util/time.js";
+import { writeOut } from "../output.js";
 import type { GlobalOptions } from "../runtime.js";
 
 export function registerReport(program: Command): void {
@@ -22,7 +26,7 @@ export function registerReport(program: Command): void {
       const problem = outputFileProblem(opts.out, "--out", opts.force === true);
       if (problem) throw new ConfigError([problem]);
       // Dependencies load when the command runs, so that `--help` stays quick.
-      const [{ openStore }, { reportData }, { reportInsights }, { score }, { renderReport }] = await Promise.all([
+      const [{ openStore }, { reportData }, { reportInsights }, { score }, { reportChunks }] = await Promise.all([
         import("../runtime.js"),
         import("../../jobs/report.js"),
         import("../../jobs/report-insights.js"),
@@ -38,9 +42,23 @@ export function registerReport(program: Command): void {
         if (opts.compute) score(rt, { projects });
         const range = { projects, ...(opts.from ? { from: opts.from } : {}) };
         const insights = reportInsights(rt, model, { ...range, ...(opts.indexDay ? { indexDay: opts.indexDay } : {}) });
-        const html = renderReport({ ...reportData(rt.db, model, { ...range, now: rt.clock() }), insights });
-        writeOutputFile(opts.out, html, { flag: "--out", force: opts.force === true });
-        process.stdout.write(`wrote ${opts.out} (${Math.round(html.length / 1024)} KiB)\n`);
+        const data = { ...reportData(rt.db, model, { ...range, now: rt.clock() }), insights };
+        // Checked again before writing: the file may have appeared while the scores were computed.
+        const problem = outputFileProblem(opts.out, "--out", opts.force === true);
+        if (problem) throw new ConfigError([problem]);
+        let fd: number;
+        try {
+          mkdirSync(dirname(opts.out), { recursive: true });
+          fd = openSync(opts.out, "w");
+        } catch (error) {
+          throw new FatalError(`cannot write ${opts.out}: ${fileProblem(error)}; choose another --out`);
+        }
+        // Written as it is made, one project's series at a time.
+        const file = createWriteStream("", { fd });
+        await writeOut(reportChunks(data), file);
+        file.end();
+        await finished(file);
+        process.stdout.write(`wrote ${opts.out} (${Math.round(file.bytesWritten / 1024)} KiB)\n`);
       } finally {
         rt.close();
       }

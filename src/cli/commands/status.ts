@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { ConfigError } from "../../errors.js";
-import { describeHolder } from "../../coordination/lease.js";
+import type { LeaseHolder } from "../../store/leases.js";
 import { DEFAULT_GRACE_MS } from "../../jobs/defaults.js";
 import type { StatusReport } from "../../jobs/status.js";
 import type { RunInfo } from "../../store/runs.js";
@@ -18,10 +18,11 @@ export function registerStatus(program: Command): void {
       const graceMinutes = Number(opts.grace);
       if (!Number.isFinite(graceMinutes) || graceMinutes < 0) throw new ConfigError([`--grace: must be a number of minutes, got ${JSON.stringify(opts.grace)}`]);
       // Dependencies load when the command runs, so that `--help` stays quick.
-      const [{ loadSettings }, { openDb }, { statusReport }] = await Promise.all([
+      const [{ loadSettings }, { openDb }, { statusReport }, { describeHolder }] = await Promise.all([
         import("../runtime.js"),
         import("../../store/open.js"),
         import("../../jobs/status.js"),
+        import("../../coordination/lease.js"),
       ]);
       const settings = loadSettings(global);
       // Read-only: a health check must not migrate, or wait on, a database the daemon writes.
@@ -32,12 +33,12 @@ export function registerStatus(program: Command): void {
       } finally {
         db.close();
       }
-      process.stdout.write(global.json ? `${JSON.stringify(report, null, 2)}\n` : render(report));
+      process.stdout.write(global.json ? `${JSON.stringify(report, null, 2)}\n` : render(report, describeHolder));
       if (!report.healthy) process.exitCode = 1;
     });
 }
 
-function render(r: StatusReport): string {
+function render(r: StatusReport, describeHolder: (holder: LeaseHolder) => string): string {
   const lines: string[] = [];
   lines.push(r.healthy ? `health: ok (as of ${r.now})` : `health: STALE: ${r.staleness.reason} (grace ${r.staleness.graceMinutes} min)`);
   lines.push(`daemon: ${r.daemon ? `running, ${describeHolder(r.daemon)}` : "not running"}`);
