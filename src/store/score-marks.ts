@@ -1,5 +1,6 @@
 import type { Day } from "../util/time.js";
 import type { Db } from "./open.js";
+import { preparedOnce } from "./prepared.js";
 
 /**
  * What the scorer keeps beside the scores to re-score only what changed (migrations/0007):
@@ -8,20 +9,8 @@ import type { Db } from "./open.js";
  * contributor's first day.
  */
 
-const cache = new WeakMap<Db, ReturnType<typeof prepare>>();
-
-/** The statements read once per project, prepared once per connection. */
-function statements(db: Db) {
-  let found = cache.get(db);
-  if (!found) {
-    found = prepare(db);
-    cache.set(db, found);
-  }
-  return found;
-}
-
-function prepare(db: Db) {
-  return {
+/** The statements used once per project. */
+const statements = preparedOnce((db: Db) => ({
     mark: db.prepare("SELECT from_day FROM score_dirty WHERE scope = 'project' AND id = ?").pluck(),
     clearMark: db.prepare("DELETE FROM score_dirty WHERE scope = 'project' AND id = ? AND from_day = ?"),
     state: db.prepare("SELECT first_day AS firstDay, inputs_hash AS inputsHash FROM score_state WHERE project_id = ?"),
@@ -36,8 +25,7 @@ function prepare(db: Db) {
     dropContributors: db.prepare("DELETE FROM score_contributors WHERE project_id = ?"),
     dropContributorsFrom: db.prepare("DELETE FROM score_contributors WHERE project_id = ? AND first_day >= ?"),
     insertContributor: db.prepare("INSERT INTO score_contributors (project_id, who, first_day) VALUES (?, ?, ?)"),
-  };
-}
+}));
 
 /**
  * Moves the marks of repos and packages onto the projects that hold them, in one transaction.

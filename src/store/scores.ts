@@ -1,5 +1,6 @@
 import { toIso } from "../util/time.js";
 import type { Db } from "./open.js";
+import { preparedOnce } from "./prepared.js";
 
 /** A row of the score_history view (and of latest_scores / latest_complete_scores). */
 export interface ScoreHistoryRow {
@@ -59,18 +60,15 @@ export type ScoreNumber = "activity" | "contributors" | "users" | "b" | "c" | "d
 /** One evaluated day of one model for one project, as the scores table keeps it. */
 export type ScoreRowInput = Record<ScoreNumber, number | null> & { day: string; complete: boolean; missing: string[] };
 
-const upserts = new WeakMap<Db, ReturnType<typeof upsertStatement>>();
 
 /**
  * Writes a model's scores of one project in one transaction; returns how many rows changed.
  * Rows whose values did not change keep their computed_at: a re-run writes nothing.
  */
 export function writeScores(db: Db, target: { projectId: number; model: string; paramsHash: string }, rows: readonly ScoreRowInput[], now: Date): number {
-  let stmt = upserts.get(db);
-  if (!stmt) upserts.set(db, (stmt = upsertStatement(db)));
+  const upsert = upsertStatement(db);
   const computedAt = toIso(now);
   let changed = 0;
-  const upsert = stmt;
   db.transaction(() => {
     for (const s of rows) {
       // Positional parameters: binding by name looks each one up, a measurable part of a full re-score.
@@ -98,8 +96,8 @@ export function writeScores(db: Db, target: { projectId: number; model: string; 
   return changed;
 }
 
-function upsertStatement(db: Db) {
-  return db.prepare<unknown[]>(
+const upsertStatement = preparedOnce((db: Db) =>
+  db.prepare<unknown[]>(
     `INSERT INTO scores (project_id, model, day, params_hash, activity, contributors, users, b, c, d, f,
                          b_share, c_share, d_share, complete, missing, computed_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -111,8 +109,8 @@ function upsertStatement(db: Db) {
      WHERE scores.params_hash IS NOT excluded.params_hash OR scores.activity IS NOT excluded.activity
        OR scores.contributors IS NOT excluded.contributors OR scores.users IS NOT excluded.users
        OR scores.f IS NOT excluded.f OR scores.missing IS NOT excluded.missing`,
-  );
-}
+  ),
+);
 
 /** Forgets the models no longer in the config (their scores go with them). */
 export function keepModels(db: Db, names: readonly string[]): void {

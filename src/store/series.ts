@@ -1,5 +1,6 @@
 import type { Day } from "../util/time.js";
 import type { Db } from "./open.js";
+import { preparedOnce } from "./prepared.js";
 import { type RepoRow, projectRepos } from "./repos.js";
 import type { Stream } from "./sync.js";
 
@@ -159,23 +160,9 @@ export function loadProjectSeries(db: Db, projectName: string, bots: readonly st
 
 const KINDS = ["commits", "issues_opened", "issues_closed", "prs_opened", "prs_merged", "releases"] as const;
 
-const cache = new WeakMap<Db, ReturnType<typeof prepare>>();
-
-function statements(db: Db) {
-  let found = cache.get(db);
-  if (!found) {
-    found = prepare(db);
-    cache.set(db, found);
-  }
-  return found;
-}
-
-function prepare(db: Db) {
-  return Object.fromEntries(Object.entries(SERIES_QUERIES).map(([name, sql]) => [name, db.prepare(sql)])) as Record<
-    keyof typeof SERIES_QUERIES,
-    ReturnType<Db["prepare"]>
-  >;
-}
+const statements = preparedOnce(
+  (db) => Object.fromEntries(Object.entries(SERIES_QUERIES).map(([name, sql]) => [name, db.prepare(sql)])) as Record<keyof typeof SERIES_QUERIES, ReturnType<Db["prepare"]>>,
+);
 
 /**
  * Identity: the GitHub login when the commit is linked to a user, else the e-mail (stored

@@ -44,6 +44,25 @@ const rowsOf = (db: Db) =>
 const keyOf = (r: Row) => `${r.project_id}/${r.model}/${r.day}`;
 const valuesOf = ({ computed_at: _computedAt, ...values }: Row) => values;
 
+/** A fresh copy of the generated database, open for `work`, closed after. */
+function onCopy(work: (db: Db) => void): void {
+  const path = join(dir, `copy-${copies++}.db`);
+  copyFileSync(made.path, path);
+  const db = openDb(path);
+  try {
+    work(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** Forgets every score and what the scorer kept, then scores: a full re-score. */
+function fullRescore(db: Db, config: Config, now: string): Row[] {
+  db.exec("DELETE FROM scores; DELETE FROM score_state; DELETE FROM score_contributors;");
+  run(db, config, now);
+  return rowsOf(db);
+}
+
 function run(db: Db, config: Config, now: string) {
   return score({ db, config, clock: () => new Date(now), log: silentLogger });
 }
@@ -150,10 +169,7 @@ const scenarios: { name: string; before?: (db: Db) => void; sameDay?: boolean; c
 
 describe("incremental scoring", () => {
   it.each(scenarios)("after $name equals a full re-score and rewrites no row before the change", ({ before: prepare, sameDay, change }) => {
-    const path = join(dir, `copy-${copies++}.db`);
-    copyFileSync(made.path, path);
-    const db = openDb(path);
-    try {
+    onCopy((db) => {
       prepare?.(db);
       run(db, made.config, made.now);
       const before = new Map(rowsOf(db).map((r) => [keyOf(r), r]));
@@ -175,43 +191,27 @@ describe("incremental scoring", () => {
         else if (old && JSON.stringify(valuesOf(old)) === JSON.stringify(valuesOf(r))) expect(r.computed_at).toBe(old.computed_at);
       }
 
-      db.exec("DELETE FROM scores; DELETE FROM score_state; DELETE FROM score_contributors;");
-      run(db, made.config, now);
-      expect(incremental.map(valuesOf)).toEqual(rowsOf(db).map(valuesOf));
-    } finally {
-      db.close();
-    }
+      expect(incremental.map(valuesOf)).toEqual(fullRescore(db, made.config, now).map(valuesOf));
+    });
   });
 
   it("re-scores every day when the bot list changes, as a full re-score would", () => {
-    const path = join(dir, `copy-${copies++}.db`);
-    copyFileSync(made.path, path);
-    const db = openDb(path);
-    try {
+    onCopy((db) => {
       run(db, made.config, made.now);
       const login = db.prepare("SELECT author_login FROM commits WHERE author_type = 'User' GROUP BY author_login ORDER BY MIN(committed_at) LIMIT 1").pluck().get() as string;
       const config = { ...made.config, bots: [...made.config.bots, login] };
       const summary = run(db, config, made.now);
       expect(summary.rows).toBe(rowsOf(db).length);
       const incremental = rowsOf(db).map(valuesOf);
-      db.exec("DELETE FROM scores; DELETE FROM score_state; DELETE FROM score_contributors;");
-      run(db, config, made.now);
-      expect(incremental).toEqual(rowsOf(db).map(valuesOf));
-    } finally {
-      db.close();
-    }
+      expect(incremental).toEqual(fullRescore(db, config, made.now).map(valuesOf));
+    });
   });
 
   it("evaluates nothing when nothing changed", () => {
-    const path = join(dir, `copy-${copies++}.db`);
-    copyFileSync(made.path, path);
-    const db = openDb(path);
-    try {
+    onCopy((db) => {
       run(db, made.config, made.now);
       expect(run(db, made.config, made.now)).toMatchObject({ rows: 0, changed: 0 });
       expect(db.prepare("SELECT COUNT(*) FROM score_dirty").pluck().get()).toBe(0);
-    } finally {
-      db.close();
-    }
+    });
   });
 });
