@@ -7,7 +7,7 @@
 -- (repo_id, committed_at, sha) is exactly as unique as (repo_id, sha), and it serves the queries
 -- that needed the index: the newest commit of a repo (where a collection resumes) and commits per
 -- day (activity). The rows are copied into the new table in key order; the analysts' views that
--- read `commits` are dropped and created again unchanged around the swap.
+-- read `commits` through `daily_repo_activity` are dropped and created again unchanged around the swap.
 --
 -- What each index is for (every other table is keyed by its natural key, WITHOUT ROWID, and
 -- the key is the table):
@@ -44,7 +44,11 @@ SELECT repo_id, sha, committed_at, authored_at, author_login, author_type, autho
 FROM commits ORDER BY repo_id, committed_at, sha;
 
 DROP TABLE commits;
+-- Other views (the analysts' of 0004) read `commits` by name: with the legacy rename, SQLite does not
+-- re-check them while the name is briefly free, and they read the new table once it has it.
+PRAGMA legacy_alter_table = ON;
 ALTER TABLE commits_by_key RENAME TO commits;
+PRAGMA legacy_alter_table = OFF;
 
 -- The two views exactly as 0001 created them.
 

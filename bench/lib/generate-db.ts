@@ -20,7 +20,8 @@ import { openDb } from "../../src/store/open.js";
 import { syncProjectPackages, upsertDailyDownloads, upsertPackageSnapshot } from "../../src/store/packages.js";
 import { syncProjects, updateIdentity, findRepo } from "../../src/store/repos.js";
 import { completeSync } from "../../src/store/sync.js";
-import { BEGINNING, type Day, addDays, dayRange } from "../../src/util/time.js";
+import { BEGINNING } from "../../src/util/time.js";
+import { type Day, addDays, dayRange } from "../../src/util/time.js";
 import { prng } from "../../tests/support/fake-github/generate.js";
 
 export interface GenerateOptions {

@@ -26,20 +26,6 @@ export function* tableLines(headers: string[], rows: () => Iterable<Cell[]>): Ge
   for (const row of rows()) yield line(text(row));
 }
 
-export function formatTable(headers: string[], rows: Cell[][]): string {
-  return [...tableLines(headers, () => rows)].join("").slice(0, -1);
-}
-
-/** CSV, one line at a time (each ends with a newline). */
-export function* csvLines(headers: string[], rows: Iterable<Cell[]>): Generator<string> {
-  yield `${headers.join(",")}\n`;
-  for (const row of rows) yield `${csvLine(row)}\n`;
-}
-
-export function formatCsv(headers: string[], rows: Cell[][]): string {
-  return [...csvLines(headers, rows)].join("").slice(0, -1);
-}
-
 /** One CSV record (RFC 4180 quoting); null is an empty field. */
 export function csvLine(values: readonly (string | number | bigint | null)[]): string {
   return values.map(csvField).join(",");
@@ -52,6 +38,20 @@ export function csvField(value: string | number | bigint | null): string {
   if (typeof value === "number" && Number.isFinite(value)) return JSON.stringify(value);
   if (typeof value !== "string") return String(value);
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+export function formatTable(headers: string[], rows: Cell[][]): string {
+  return [...tableLines(headers, () => rows)].join("").slice(0, -1);
+}
+
+/** CSV, one line at a time (each ends with a newline). */
+export function* csvLines(headers: string[], rows: Iterable<Cell[]>): Generator<string> {
+  yield `${headers.join(",")}\n`;
+  for (const row of rows) yield `${csvLine(row)}\n`;
+}
+
+export function formatCsv(headers: string[], rows: Cell[][]): string {
+  return [...csvLines(headers, rows)].join("").slice(0, -1);
 }
 
 /** Writes text to a stream in chunks of about 64 KiB, waiting whenever the reader is behind. */

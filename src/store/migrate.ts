@@ -73,15 +73,7 @@ export function migrate(db: Db, migrations: Migration[] = loadMigrations()): num
     db.pragma(`user_version = ${latest}`);
     return count;
   });
-  // A migration that rebuilds a table (create the new one, copy, drop the old, rename the new
-  // to the old name: https://sqlite.org/lang_altertable.html#otheralter) must not have the
-  // rename check the views that name the old table: once renamed, they name the new one.
-  db.pragma("legacy_alter_table = ON");
-  try {
-    return apply.immediate();
-  } finally {
-    db.pragma("legacy_alter_table = OFF");
-  }
+  return apply.immediate();
 }
 
 /**

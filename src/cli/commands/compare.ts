@@ -41,12 +41,9 @@ export function registerCompare(program: Command): void {
         import("../../jobs/compare.js"),
         import("../../jobs/score.js"),
       ]);
-      const rt = openStore(global);
+      const rt = openStore(global, opts.project);
       try {
-        const known = rt.config.projects.map((p) => p.name);
-        const unknown = (opts.project ?? []).filter((p) => !known.includes(p));
-        if (unknown.length > 0) throw new ConfigError(unknown.map((u) => `--project: no such name "${u}" in the config`));
-        const projects = opts.project ?? known;
+        const projects = rt.projects ?? rt.config.projects.map((p) => p.name);
         const model = pickModel(rt.config.models, opts.model ?? rt.config.defaultModel);
         if (opts.compute) score(rt, { projects });
         const result = compare(rt, { projects, model, ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) });

@@ -49,14 +49,14 @@ export function registerExplain(program: Command): void {
         import("../../jobs/explain.js"),
         import("../../jobs/score.js"),
       ]);
-      const rt = openStore(global);
+      const rt = openStore(global, [opts.project]);
       try {
-        if (!rt.config.projects.some((p) => p.name === opts.project)) throw new ConfigError([`--project: no such name "${opts.project}" in the config`]);
+        const project = rt.projects![0]!;
         const model = pickModel(rt.config.models, opts.model ?? rt.config.defaultModel);
-        if (opts.compute) score(rt, { projects: [opts.project] });
+        if (opts.compute) score(rt, { projects: [project] });
         const result = opts.event !== undefined
-          ? explainEvent(rt, { project: opts.project, model, label: opts.event, window })
-          : explain(rt, { project: opts.project, model, from: opts.from!, to: opts.to! });
+          ? explainEvent(rt, { project: project, model, label: opts.event, window })
+          : explain(rt, { project: project, model, from: opts.from!, to: opts.to! });
         const text = format === "json" ? JSON.stringify(result, null, 2) : "label" in result ? renderEvent(result) : renderExplanation(result);
         process.stdout.write(`${text}\n`);
       } finally {

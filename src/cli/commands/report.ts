@@ -1,9 +1,7 @@
-import { createWriteStream, mkdirSync, openSync } from "node:fs";
-import { dirname } from "node:path";
 import { finished } from "node:stream/promises";
 import type { Command } from "commander";
-import { ConfigError, FatalError } from "../../errors.js";
-import { fileProblem, outputFileProblem } from "../../util/output-file.js";
+import { ConfigError } from "../../errors.js";
+import { openOutputStream, outputFileProblem } from "../../util/output-file.js";
 import { isDay } from "../../util/time.js";
 import { writeOut } from "../output.js";
 import type { GlobalOptions } from "../runtime.js";
@@ -43,18 +41,8 @@ export function registerReport(program: Command): void {
         const range = { projects, ...(opts.from ? { from: opts.from } : {}) };
         const insights = reportInsights(rt, model, { ...range, ...(opts.indexDay ? { indexDay: opts.indexDay } : {}) });
         const data = { ...reportData(rt.db, model, { ...range, now: rt.clock() }), insights };
-        // Checked again before writing: the file may have appeared while the scores were computed.
-        const problem = outputFileProblem(opts.out, "--out", opts.force === true);
-        if (problem) throw new ConfigError([problem]);
-        let fd: number;
-        try {
-          mkdirSync(dirname(opts.out), { recursive: true });
-          fd = openSync(opts.out, "w");
-        } catch (error) {
-          throw new FatalError(`cannot write ${opts.out}: ${fileProblem(error)}; choose another --out`);
-        }
         // Written as it is made, one project's series at a time.
-        const file = createWriteStream("", { fd });
+        const file = openOutputStream(opts.out, { flag: "--out", force: opts.force === true });
         await writeOut(reportChunks(data), file);
         file.end();
         await finished(file);

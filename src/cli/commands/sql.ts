@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { ConfigError } from "../../errors.js";
-import { formatTable } from "../output.js";
+import { type Cell, tableLines, writeOut } from "../output.js";
 import type { GlobalOptions } from "../runtime.js";
 
 interface SqlOptions {
@@ -32,9 +32,17 @@ export function registerSql(program: Command): void {
         const stmt = prepareQuery(db, query).raw(true);
         const columns = columnNames(stmt);
         if (format === "table") {
-          const rows: (string | number | null)[][] = [];
-          for (const row of iterateRows(stmt, params)) rows.push(row.map(tableCell));
-          process.stdout.write(`${formatTable(columns, rows)}\n(${rows.length} row${rows.length === 1 ? "" : "s"})\n`);
+          // Read twice (the widths first), so that a table of any length holds one row at a time.
+          let count = 0;
+          const rows = function* (): Generator<Cell[]> {
+            count = 0;
+            for (const row of iterateRows(stmt, params)) {
+              count++;
+              yield row.map(tableCell);
+            }
+          };
+          await writeOut(tableLines(columns, rows));
+          process.stdout.write(`(${count} row${count === 1 ? "" : "s"})\n`);
           return;
         }
         const sink = new RowSink(1, format as "csv" | "json", columns);
@@ -50,7 +58,7 @@ export function registerSql(program: Command): void {
     });
 }
 
-function tableCell(value: unknown): string | number | null {
+function tableCell(value: unknown): Cell {
   if (value === null || value === undefined) return null;
   if (Buffer.isBuffer(value)) return `x'${value.toString("hex")}'`;
   return typeof value === "number" || typeof value === "string" ? value : String(value);

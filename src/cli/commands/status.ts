@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import { ConfigError } from "../../errors.js";
-import type { LeaseHolder } from "../../store/leases.js";
 import { DEFAULT_GRACE_MS } from "../../jobs/defaults.js";
 import type { StatusReport } from "../../jobs/status.js";
+import type { LeaseHolder } from "../../store/leases.js";
 import type { RunInfo } from "../../store/runs.js";
 import { clockFromEnv } from "../../util/time.js";
 import { formatTable } from "../output.js";
