@@ -49,8 +49,9 @@ CREATE TABLE repo_membership (
 ) WITHOUT ROWID;
 CREATE INDEX repo_membership_by_repo ON repo_membership (repo_id);
 
+-- Members from before membership was recorded joined at the beginning: they are no news.
 INSERT INTO repo_membership (project_id, repo_id, joined_day, joined_at, via)
-  SELECT project_id, repo_id, '0001-01-01', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'config' FROM project_repos;
+  SELECT project_id, repo_id, '0001-01-01', '0001-01-01T00:00:00Z', 'config' FROM project_repos;
 INSERT INTO project_sources (project_id, source, first_seen_at)
   SELECT DISTINCT project_id, 'config', strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM project_repos;
 
@@ -91,7 +92,7 @@ CREATE TABLE package_membership (
 CREATE INDEX package_membership_by_package ON package_membership (package_id);
 
 INSERT INTO package_membership (project_id, package_id, joined_day, joined_at, via)
-  SELECT project_id, package_id, '0001-01-01', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'config' FROM project_packages;
+  SELECT project_id, package_id, '0001-01-01', '0001-01-01T00:00:00Z', 'config' FROM project_packages;
 
 -- Views and clones per repo and UTC day, from GET /repos/{o}/{r}/traffic/views and /clones
 -- (GitHub keeps 14 days; oss-pulse keeps them for good). A day the answer covered without an
@@ -114,3 +115,23 @@ CREATE TABLE traffic_denied (
   reason    TEXT NOT NULL,
   denied_at TEXT NOT NULL
 );
+
+-- Traffic feeds U when a model weighs it: a new or changed day marks its repo for re-scoring,
+-- as the facts of 0007 do; a refusal recorded or lifted changes every day of the repo.
+CREATE TRIGGER repo_traffic_mark_insert AFTER INSERT ON repo_traffic BEGIN
+  INSERT INTO score_dirty VALUES ('repo', NEW.repo_id, NEW.day)
+  ON CONFLICT (scope, id) DO UPDATE SET from_day = excluded.from_day WHERE excluded.from_day < score_dirty.from_day;
+END;
+CREATE TRIGGER repo_traffic_mark_update AFTER UPDATE ON repo_traffic
+WHEN OLD.count IS NOT NEW.count OR OLD.fetched_at IS NOT NEW.fetched_at BEGIN
+  INSERT INTO score_dirty VALUES ('repo', NEW.repo_id, NEW.day)
+  ON CONFLICT (scope, id) DO UPDATE SET from_day = excluded.from_day WHERE excluded.from_day < score_dirty.from_day;
+END;
+CREATE TRIGGER traffic_denied_mark_insert AFTER INSERT ON traffic_denied BEGIN
+  INSERT INTO score_dirty VALUES ('repo', NEW.repo_id, '0001-01-01')
+  ON CONFLICT (scope, id) DO UPDATE SET from_day = excluded.from_day WHERE excluded.from_day < score_dirty.from_day;
+END;
+CREATE TRIGGER traffic_denied_mark_delete AFTER DELETE ON traffic_denied BEGIN
+  INSERT INTO score_dirty VALUES ('repo', OLD.repo_id, '0001-01-01')
+  ON CONFLICT (scope, id) DO UPDATE SET from_day = excluded.from_day WHERE excluded.from_day < score_dirty.from_day;
+END;

@@ -213,3 +213,15 @@ export function projectPackagesEver(db: Db, projectName: string): { id: number; 
     .map(([id, member]) => ({ ...(row.get(id) as { id: number; registry: string; name: string }), member }))
     .sort((a, b) => a.registry.localeCompare(b.registry) || a.name.localeCompare(b.name));
 }
+
+/** Whether a repo or package of the project belongs to it on some days only (joined late or left). */
+export function hasPartialMembers(db: Db, projectId: number): boolean {
+  return (
+    db
+      .prepare(
+        `SELECT 1 FROM repo_membership WHERE project_id = @p AND (joined_day <> '0001-01-01' OR left_day IS NOT NULL)
+         UNION ALL SELECT 1 FROM package_membership WHERE project_id = @p AND (joined_day <> '0001-01-01' OR left_day IS NOT NULL) LIMIT 1`,
+      )
+      .get({ p: projectId }) !== undefined
+  );
+}

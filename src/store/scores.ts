@@ -1,5 +1,6 @@
 import { toIso } from "../util/time.js";
 import type { Db } from "./open.js";
+import { preparedOnce } from "./prepared.js";
 
 /** A row of the score_history view (and of latest_scores / latest_complete_scores). */
 export interface ScoreHistoryRow {
@@ -31,15 +32,26 @@ export interface ScoreQuery {
 
 /** Stored scores from one of the analysts' views, by project, model and day. */
 export function selectScores(db: Db, view: ScoreView, q: ScoreQuery): ScoreHistoryRow[] {
+  return scoresStatement(db, view).all(scoreParams(q)) as ScoreHistoryRow[];
+}
+
+/** The same rows read one at a time, so that printing a whole history holds one row at a time. */
+export function iterateScores(db: Db, view: ScoreView, q: ScoreQuery): IterableIterator<ScoreHistoryRow> {
+  return scoresStatement(db, view).iterate(scoreParams(q)) as IterableIterator<ScoreHistoryRow>;
+}
+
+function scoresStatement(db: Db, view: ScoreView) {
   // `view` is one of three constants (a type-checked union), never user input.
-  return db
-    .prepare(
-      `SELECT project, model, day, f, a, n, u, b, c, d, b_share, c_share, d_share, complete, missing FROM ${view}
-       WHERE project IN (SELECT value FROM json_each(@projects)) AND model IN (SELECT value FROM json_each(@models))
-         AND (@from IS NULL OR day >= @from) AND (@to IS NULL OR day <= @to)
-       ORDER BY project, model, day`,
-    )
-    .all({ projects: JSON.stringify(q.projects), models: JSON.stringify(q.models), from: q.from ?? null, to: q.to ?? null }) as ScoreHistoryRow[];
+  return db.prepare(
+    `SELECT project, model, day, f, a, n, u, b, c, d, b_share, c_share, d_share, complete, missing FROM ${view}
+     WHERE project IN (SELECT value FROM json_each(@projects)) AND model IN (SELECT value FROM json_each(@models))
+       AND (@from IS NULL OR day >= @from) AND (@to IS NULL OR day <= @to)
+     ORDER BY project, model, day`,
+  );
+}
+
+function scoreParams(q: ScoreQuery) {
+  return { projects: JSON.stringify(q.projects), models: JSON.stringify(q.models), from: q.from ?? null, to: q.to ?? null };
 }
 
 /** The numbers of a score row: A, N, U, B, C, D, f, and B's, C's and D's shares of f; null when unknown. */
@@ -48,16 +60,47 @@ export type ScoreNumber = "activity" | "contributors" | "users" | "b" | "c" | "d
 /** One evaluated day of one model for one project, as the scores table keeps it. */
 export type ScoreRowInput = Record<ScoreNumber, number | null> & { day: string; complete: boolean; missing: string[] };
 
+
 /**
  * Writes a model's scores of one project in one transaction; returns how many rows changed.
  * Rows whose values did not change keep their computed_at: a re-run writes nothing.
  */
 export function writeScores(db: Db, target: { projectId: number; model: string; paramsHash: string }, rows: readonly ScoreRowInput[], now: Date): number {
-  const stmt = db.prepare(
+  const upsert = upsertStatement(db);
+  const computedAt = toIso(now);
+  let changed = 0;
+  db.transaction(() => {
+    for (const s of rows) {
+      // Positional parameters: binding by name looks each one up, a measurable part of a full re-score.
+      changed += upsert.run(
+        target.projectId,
+        target.model,
+        s.day,
+        target.paramsHash,
+        s.activity,
+        s.contributors,
+        s.users,
+        s.b,
+        s.c,
+        s.d,
+        s.f,
+        s.bShare,
+        s.cShare,
+        s.dShare,
+        s.complete ? 1 : 0,
+        s.missing.length > 0 ? s.missing.join(",") : null,
+        computedAt,
+      ).changes;
+    }
+  }).immediate();
+  return changed;
+}
+
+const upsertStatement = preparedOnce((db: Db) =>
+  db.prepare<unknown[]>(
     `INSERT INTO scores (project_id, model, day, params_hash, activity, contributors, users, b, c, d, f,
                          b_share, c_share, d_share, complete, missing, computed_at)
-     VALUES (@projectId, @model, @day, @hash, @activity, @contributors, @users, @b, @c, @d, @f,
-             @bShare, @cShare, @dShare, @complete, @missing, @computedAt)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (project_id, model, day) DO UPDATE SET params_hash = excluded.params_hash,
        activity = excluded.activity, contributors = excluded.contributors, users = excluded.users,
        b = excluded.b, c = excluded.c, d = excluded.d, f = excluded.f, b_share = excluded.b_share,
@@ -66,34 +109,8 @@ export function writeScores(db: Db, target: { projectId: number; model: string; 
      WHERE scores.params_hash IS NOT excluded.params_hash OR scores.activity IS NOT excluded.activity
        OR scores.contributors IS NOT excluded.contributors OR scores.users IS NOT excluded.users
        OR scores.f IS NOT excluded.f OR scores.missing IS NOT excluded.missing`,
-  );
-  const computedAt = toIso(now);
-  let changed = 0;
-  db.transaction(() => {
-    for (const s of rows) {
-      changed += stmt.run({
-        projectId: target.projectId,
-        model: target.model,
-        day: s.day,
-        hash: target.paramsHash,
-        activity: s.activity,
-        contributors: s.contributors,
-        users: s.users,
-        b: s.b,
-        c: s.c,
-        d: s.d,
-        f: s.f,
-        bShare: s.bShare,
-        cShare: s.cShare,
-        dShare: s.dShare,
-        complete: s.complete ? 1 : 0,
-        missing: s.missing.length > 0 ? s.missing.join(",") : null,
-        computedAt,
-      }).changes;
-    }
-  }).immediate();
-  return changed;
-}
+  ),
+);
 
 /** Forgets the models no longer in the config (their scores go with them). */
 export function keepModels(db: Db, names: readonly string[]): void {

@@ -145,9 +145,9 @@ models:
     // The freshness table lists the members found through the owner, not "acme/*".
     expect(report.projects.find((p) => p.name === "acme")!.repos.map((r) => r.repo)).toContain(`acme/${ADDED}`);
     const score = await cli(["score", "--no-compute"], DAY2);
-    expect(score.stdout).toMatch(/acme: 10 repositories, 0 packages; in the last collect 1 joined, 1 left/);
-    expect(score.stdout).toContain(`+ acme/${ADDED} joined (counts from ${DAY2})`);
-    expect(score.stdout).toMatch(new RegExp(`- acme/${REMOVED} left \\(stops counting on ${DAY1}: .*listing`));
+    expect(score.stderr).toMatch(/acme: 10 repositories, 0 packages; in the last collect 1 joined, 1 left/);
+    expect(score.stderr).toContain(`+ acme/${ADDED} joined (counts from ${DAY2})`);
+    expect(score.stderr).toMatch(new RegExp(`- acme/${REMOVED} left \\(stops counting on ${DAY1}: .*listing`));
   });
 
   it("sends the listing conditionally: an unchanged owner costs a 304", async () => {
