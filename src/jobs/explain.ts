@@ -44,7 +44,7 @@ export interface Explanation {
   activity: { a: Change; window: number; byKind: KindChange[]; byRepo: NamedChange[] };
   /** People whose first commit in the project fell in (from, to], by the repo of that commit. */
   contributors: { n: Change; mode: ModelConfig["contributors"]; newByRepo: NamedCount[] | null };
-  users: { u: Change; starsByRepo: NamedChange[]; downloadsByPackage: NamedChange[] };
+  users: { u: Change; starsByRepo: NamedChange[]; downloadsByPackage: NamedChange[]; trafficByRepo: NamedChange[] };
 }
 
 /** The change of one project's score between two days, part by part and input by input. */
@@ -70,6 +70,11 @@ export function explain(ctx: InsightContext, q: { project: string; model: ModelC
   const starsOnly: ModelConfig = { ...model, users: { stars: 1, downloads: 0, views: 0, clones: 0 } };
   const stars = (day: Day) =>
     new Map(data.repos.map((r) => [r.name, evaluate({ ...data, repos: [r] }, starsOnly, day, day)[0]!.users]));
+  // Views and clones of each repo, weighted as the model weighs them, when it does (else none).
+  const trafficOnly: ModelConfig = { ...model, users: { stars: 0, downloads: 0, views: model.users.views, clones: model.users.clones } };
+  const weighsTraffic = model.users.views > 0 || model.users.clones > 0;
+  const traffic = (day: Day) =>
+    new Map(weighsTraffic ? data.repos.map((r) => [r.name, evaluate({ ...data, repos: [r] }, trafficOnly, day, day)[0]!.users]) : []);
   const downloads = projectDownloads(db, q.project, [q.from, q.to]);
   const downloadsOn = (i: number) => new Map(downloads.map((p) => [p.label, p.values[i] ?? null]));
 
@@ -84,7 +89,7 @@ export function explain(ctx: InsightContext, q: { project: string; model: ModelC
     parts,
     activity: { a: change(p1.a, p2.a), window: model.window, ...activity },
     contributors: { n, mode: model.contributors, newByRepo },
-    users: { u: change(p1.u, p2.u), starsByRepo: namedChanges(stars(q.from), stars(q.to)), downloadsByPackage: namedChanges(downloadsOn(0), downloadsOn(1)) },
+    users: { u: change(p1.u, p2.u), starsByRepo: namedChanges(stars(q.from), stars(q.to)), downloadsByPackage: namedChanges(downloadsOn(0), downloadsOn(1)), trafficByRepo: namedChanges(traffic(q.from), traffic(q.to)) },
   };
 }
 

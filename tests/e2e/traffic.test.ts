@@ -93,4 +93,19 @@ models:
     expect(reach.missing.filter((m) => /views|clones/.test(m))).toEqual([]);
     expect(reach.u).toBe(expected);
   });
+
+  it("explains U's change by each repo's weighted views and clones when the model weighs them", async () => {
+    const [from, to] = [day(D8, -3), day(D8, -1)];
+    const run = await runCli(["--config", config, "explain", "-p", "p", "-m", "reach", "--from", from, "--to", to, "--format", "json"], { env: env(D8) });
+    expect(run.code, run.stderr).toBe(0);
+    const e = JSON.parse(run.stdout) as { users: { u: { change: number }; trafficByRepo: { name: string; from: number; to: number; change: number }[] } };
+    const weighted = (end: string) => {
+      const inWindow = (d: FakeTrafficDay) => d.day > day(end, -14) && d.day <= end;
+      return views.filter(inWindow).reduce((s, d) => s + d.count, 0) + 0.5 * clones.filter(inWindow).reduce((s, d) => s + d.count, 0);
+    };
+    const own = e.users.trafficByRepo.find((r) => r.name === "acme/own")!;
+    expect(own).toMatchObject({ from: weighted(from), to: weighted(to) });
+    // Stars and downloads weigh 0 here: the repos' traffic is the whole of U's change.
+    expect(e.users.trafficByRepo.reduce((s, r) => s + r.change, 0)).toBeCloseTo(e.users.u.change, 9);
+  });
 });

@@ -100,6 +100,7 @@ function renderExplanation(e: Explanation): string {
   out.push("", `U: users: ${num(e.users.u.from, 0) ?? "unknown"} to ${num(e.users.u.to, 0) ?? "unknown"}`);
   if (e.users.starsByRepo.length > 0) out.push("stars by repo:", namedTable(e.users.starsByRepo));
   if (e.users.downloadsByPackage.length > 0) out.push("downloads in 30 days by package:", namedTable(e.users.downloadsByPackage));
+  if (e.users.trafficByRepo.length > 0) out.push("weighted views and clones in 14 days by repo:", namedTable(e.users.trafficByRepo));
   for (const [day, missing] of [[e.from, e.missing.from], [e.to, e.missing.to]] as const) {
     if (missing.length > 0) out.push("", `missing on ${day}: ${missing.join(", ")}`);
   }
