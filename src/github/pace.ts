@@ -33,6 +33,7 @@ export class Pacer {
   constructor(
     private readonly limits: PaceLimits,
     private readonly clock: () => number = () => performance.now(),
+    private readonly windowMs: number = WINDOW_MS,
   ) {}
 
   /** Resolves when one more request of this kind may be sent, and counts it as sent. */
@@ -43,12 +44,12 @@ export class Pacer {
       const now = this.clock();
       let delay = this.pausedUntil - now;
       if (delay <= 0) {
-        while (sent.length > 0 && sent[0]! <= now - WINDOW_MS) sent.shift();
+        while (sent.length > 0 && sent[0]! <= now - this.windowMs) sent.shift();
         if (sent.length < limit) {
           sent.push(now);
           return;
         }
-        delay = sent[0]! + WINDOW_MS - now;
+        delay = sent[0]! + this.windowMs - now;
       }
       await wait(Math.max(1, Math.ceil(delay)));
     }
