@@ -232,12 +232,15 @@ export class GitHubClient {
     return sameResource(new URL(from).pathname.slice(prefix.length), to) ? target.toString() : null;
   }
 
-  /** The instance to use for a target: stable per target (so conditional requests hit), unless its budget runs low. */
-  private pick(target: string): { octokit: GitHubOctokit; label: string } {
+  /**
+   * The instance to use for a target: stable per target (so conditional requests hit), unless
+   * its budget in that resource runs low; then the one with the most left.
+   */
+  private pick(target: string, resource: "core" | "graphql" = "core"): { octokit: GitHubOctokit; label: string } {
     if (this.instances.length === 1) return this.instances[0]!;
     const preferred = this.instances[hashIndex(target, this.instances.length)]!;
-    if (this.accounting.remaining(preferred.label) > 100) return preferred;
-    return [...this.instances].sort((a, b) => this.accounting.remaining(b.label) - this.accounting.remaining(a.label))[0]!;
+    if (this.accounting.remaining(preferred.label, resource) > 100) return preferred;
+    return [...this.instances].sort((a, b) => this.accounting.remaining(b.label, resource) - this.accounting.remaining(a.label, resource))[0]!;
   }
 
   async getRepo(fullName: string): Promise<RepoResponse> {
@@ -296,7 +299,7 @@ export class GitHubClient {
   }
 
   private async snapshotBatch(fullNames: string[]): Promise<SnapshotResult[]> {
-    const { octokit } = this.pick(fullNames[0] ?? "");
+    const { octokit } = this.pick(fullNames[0] ?? "", "graphql");
     const variables: Record<string, string> = {};
     fullNames.forEach((name, i) => {
       const [owner, repo] = name.split("/") as [string, string];
