@@ -93,7 +93,7 @@ function projectData(name: string, series: ProjectSeries): ProjectData {
     };
   });
   const events = new Map<Day, EventCounts>(series.events.map(({ day, ...counts }) => [day, counts]));
-  return { name, repos, events, contributorDays: series.contributorDays, firstDay: firstDayOf(repos, events) };
+  return { name, repos, events, contributorDays: series.contributorDays, firstDay: firstDayOf(repos, events, series.packagesFirstDay) };
 }
 
 /** U's downloads part: the 30-day downloads of each of the project's packages on each of `days`. */

@@ -42,9 +42,12 @@ export interface PackageDownloads {
   values: (number | null)[];
 }
 
-/** The first day anything is known of the project: its first event, snapshot or retained star. */
-export function firstDayOf(repos: readonly RepoData[], events: ReadonlyMap<Day, EventCounts>): Day | null {
-  const firsts: Day[] = [];
+/**
+ * The first day anything is known of the project: its first event, snapshot or retained star,
+ * or its packages' first download or stated total (a project may have packages only).
+ */
+export function firstDayOf(repos: readonly RepoData[], events: ReadonlyMap<Day, EventCounts>, packagesFirstDay: Day | null = null): Day | null {
+  const firsts: Day[] = packagesFirstDay ? [packagesFirstDay] : [];
   const firstEvent = [...events.keys()].sort()[0];
   if (firstEvent) firsts.push(firstEvent);
   for (const r of repos) {

@@ -14,6 +14,11 @@ export interface ProjectSeries {
   events: ActivityRow[];
   /** Distinct contributors (bots excluded) with the days they committed, ascending. */
   contributorDays: Map<string, Day[]>;
+  /**
+   * The first day any of the project's packages had a download or a stated total, or null: a
+   * project of packages only has its data there.
+   */
+  packagesFirstDay: Day | null;
 }
 
 export interface RepoSeries {
@@ -34,6 +39,8 @@ export interface ActivityRow {
   prs_merged: number;
   releases: number;
 }
+
+const PROJECT_PACKAGES = "SELECT pp.package_id FROM project_packages pp JOIN projects j ON j.id = pp.project_id WHERE j.name = @project";
 
 /** A project's daily series. `bots`: logins and e-mails whose commits never count. */
 export function loadProjectSeries(db: Db, projectName: string, bots: readonly string[]): ProjectSeries {
@@ -77,5 +84,14 @@ export function loadProjectSeries(db: Db, projectName: string, bots: readonly st
     if (days) days.push(row.day);
     else contributorDays.set(row.who, [row.day]);
   }
-  return { repos: repoSeries, events, contributorDays };
+  const packagesFirstDay = db
+    .prepare(
+      `SELECT MIN(day) FROM (
+         SELECT d.day FROM package_downloads d WHERE d.downloads > 0 AND d.package_id IN (${PROJECT_PACKAGES})
+         UNION ALL
+         SELECT s.day FROM package_snapshots s WHERE s.package_id IN (${PROJECT_PACKAGES}))`,
+    )
+    .pluck()
+    .get({ project: projectName }) as Day | null;
+  return { repos: repoSeries, events, contributorDays, packagesFirstDay };
 }
