@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CLI, runCli, tempDir, writeConfig } from "../support/cli.js";
@@ -115,7 +115,7 @@ describe("oss-pulse daemon", () => {
     const daemon = startDaemon(config);
     await daemon.waitFor(/daemon started/);
     const finished = () => query<{ n: number }>(db, "SELECT COUNT(*) AS n FROM runs WHERE kind = 'collect' AND status = 'ok'")[0]!.n;
-    await until(() => finished() >= 3, 30_000);
+    await until(() => finished() >= 4, 30_000);
     daemon.child.kill("SIGTERM");
     const exit = await daemon.exited;
     expect(exit.code, daemon.stderr()).toBe(0);
@@ -129,7 +129,13 @@ describe("oss-pulse daemon", () => {
     // A score run follows every collect, and scores are stored.
     const runs = query<{ kind: string; status: string }>(db, "SELECT kind, status FROM runs ORDER BY id");
     const collects = runs.filter((r) => r.kind === "collect");
-    expect(collects.length).toBeGreaterThanOrEqual(3);
+    expect(collects.length).toBeGreaterThanOrEqual(4);
+    // Each run counts its own requests and points: after the first (which reads the history),
+    // identical cycles record identical figures, not a running total of the process's life.
+    const counts = query<{ requests: number; points: number }>(db, "SELECT requests, points FROM runs WHERE kind = 'collect' AND status = 'ok' ORDER BY id LIMIT 4");
+    expect(counts[1]!.requests).toBeGreaterThan(0);
+    expect(counts.slice(2)).toEqual([counts[1], counts[1]]);
+    expect(counts[0]!.requests).toBeGreaterThanOrEqual(counts[1]!.requests);
     expect(runs.filter((r) => r.kind === "score" && r.status === "ok").length).toBeGreaterThanOrEqual(collects.filter((r) => r.status === "ok").length - 1);
     expect(query<{ n: number }>(db, "SELECT COUNT(*) AS n FROM scores")[0]!.n).toBeGreaterThan(0);
     // The WAL was folded back and the leases released.
@@ -229,6 +235,40 @@ describe("oss-pulse daemon", () => {
     third.child.kill("SIGTERM");
     expect((await third.exited).code, third.stderr()).toBe(0);
     expect(query(db, "SELECT * FROM leases")).toEqual([]);
+  });
+
+  it.each([
+    ["deleted", (db: string) => ["", "-wal", "-shm"].forEach((ext) => rmSync(`${db}${ext}`, { force: true }))],
+    [
+      "replaced by another file",
+      (db: string) => {
+        copyFileSync(db, `${db}.copy`);
+        renameSync(`${db}.copy`, db);
+      },
+    ],
+  ])("stops with an error, exit 1, when its database file is %s under it", { timeout: 60_000 }, async (what, act) => {
+    const { db, config } = setup("*/2 * * * * *");
+    const daemon = startDaemon(config);
+    await daemon.waitFor(/daemon started/);
+    await until(() => query(db, "SELECT id FROM runs WHERE kind = 'collect' AND status = 'ok'").length >= 1);
+    const before = statSync(db, { throwIfNoEntry: false })?.ino;
+    const acted = Date.now();
+    act(db);
+    const exit = await daemon.exited;
+    expect(exit.code, daemon.stderr()).toBe(1);
+    // Noticed before the next cycle (every 2 s here) at the latest.
+    expect(Date.now() - acted).toBeLessThan(10_000);
+    expect(daemon.stderr()).toMatch(new RegExp(`the database file .*pulse\\.db was ${what.split(" ")[0]}.*stopping`));
+    expect(daemon.stderr()).toMatch(/start the daemon again once the database is where it should be/);
+    // No cycle ran after it: nothing was logged "ok" into the lost file.
+    const after = daemon.stderr().split(/the database file/)[1]!;
+    expect(after).not.toMatch(/run \d+ \((schedule|catch-up)\)/);
+    // The daemon neither recreated a deleted file nor wrote its WAL beside a replacement.
+    if (what === "deleted") expect(existsSync(db)).toBe(false);
+    else {
+      expect(statSync(db).ino).not.toBe(before);
+      expect(query<{ integrity_check: string }>(db, "PRAGMA integrity_check")[0]!.integrity_check).toBe("ok");
+    }
   });
 
   describe("stopping while a collection is in flight", () => {
