@@ -1,8 +1,8 @@
 import { selectProjects } from "../config/projects.js";
 import type { Config } from "../config/schema.js";
-import { OfflineError, UnavailableError, errorMessage } from "../errors.js";
+import { OfflineError, StoppedError, UnavailableError, errorMessage } from "../errors.js";
 import { collectorContext } from "../registries/config.js";
-import type { HttpClient } from "../registries/http.js";
+import { type HttpClient, withDefaults } from "../registries/http.js";
 import { getCollector } from "../registries/index.js";
 import type { DailySeries, PackageSnapshot, RegistryCollector, ReleaseAssetSource } from "../registries/types.js";
 import { inTransaction, type Db } from "../store/open.js";
@@ -68,6 +68,8 @@ const COLLECT_DAYS = 31;
  */
 export async function collectPackages(deps: PackagesDeps, options: PackagesOptions): Promise<PackagesSummary> {
   const { db, now } = deps;
+  // A stop signal ends the package's waits and requests in flight, not only the next package.
+  if (deps.signal) deps = { ...deps, http: withDefaults(deps.http, { signal: deps.signal }) };
   const projects = selectProjects(deps.config, options.projects);
   const targets = new Map<string, { collector: RegistryCollector; name: string; packageId: number }>();
   inTransaction(db, () => {
@@ -148,8 +150,9 @@ async function collectOne(
     return { target, outcome: "ok", rowsWritten, requests };
   } catch (error) {
     const requests = deps.http.requests - before;
-    const outcome = error instanceof UnavailableError ? "gone" : "failed";
-    const message = errorMessage(error);
+    const stopped = error instanceof StoppedError || deps.signal?.aborted === true;
+    const outcome = stopped ? "skipped" : error instanceof UnavailableError ? "gone" : "failed";
+    const message = stopped ? STOPPING : errorMessage(error);
     inTransaction(db, () => {
       if (outcome === "gone") setPackageStatus(db, packageId, "gone", message, now);
       if (options.runId !== undefined) recordTarget(db, options.runId, { target, outcome, error: message, requests });

@@ -3,7 +3,9 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { copyFileSync, existsSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { ServerResponse } from "node:http";
 import { CLI, runCli, tempDir, writeConfig } from "../support/cli.js";
+import { listenLoopback } from "../support/loopback.js";
 import { type FakeGitHub, generateRepo, startFakeGitHub } from "../support/fake-github/index.js";
 
 // End-to-end: the built CLI (`npx tsc -p .` first) against the loopback GitHub.
@@ -311,21 +313,68 @@ describe("oss-pulse daemon", () => {
       expect(lines.every((l) => typeof (JSON.parse(l) as { msg: unknown }).msg === "string")).toBe(true);
     });
 
-    it("exits 1 when the run in flight does not finish within the deadline", { timeout: 60_000 }, async () => {
-      const stuck = await startFakeGitHub({ repos: [generateRepo({ owner: "acme", name: "stuck", id: 99, seed: 99, commits: 1, issues: 0, pulls: 0, releases: 0, startDay: "2026-01-01", endDay: "2026-01-09" })], tokens: [TOKEN], latencyMs: 25_000 });
+    /** A loopback server that answers every request with `answer` and counts them. */
+    async function faultServer(answer: (res: ServerResponse) => void): Promise<{ url: string; requests: () => number; close: () => Promise<void> }> {
+      let requests = 0;
+      const server = await listenLoopback((_req, res) => {
+        requests++;
+        answer(res);
+      });
+      return { url: server.url, requests: () => requests, close: () => server.close() };
+    }
+
+    // SIGTERM while a request waits: the drain cancels the back-off or the request in flight
+    // (abort signals through the GitHub client and the registry client), records the run as
+    // interrupted, checkpoints the WAL and exits 0, long before the wait would have ended.
+    it.each([
+      {
+        name: "GitHub answers 503 and the client backs off",
+        answer: (res: ServerResponse) => res.writeHead(503, { "content-type": "application/json", "retry-after": "30" }).end('{"message":"Service Unavailable"}'),
+        config: (url: string) => `github: { apiUrl: ${url}, retryBaseMs: 20000 }\nprojects:\n  - name: s\n    repos: [acme/s1, acme/s2]\n`,
+      },
+      {
+        // REST only: the request in flight is a repo's own, not the GraphQL snapshot before the repos.
+        name: "GitHub accepts the request and never answers",
+        answer: () => undefined,
+        config: (url: string) => `github: { apiUrl: ${url}, retryBaseMs: 1, timeoutMs: 120000, graphql: never }\nprojects:\n  - name: s\n    repos: [acme/s1]\n`,
+      },
+      {
+        name: "a registry answers 503 with Retry-After: 100",
+        answer: (res: ServerResponse) => res.writeHead(503, { "content-type": "text/plain", "retry-after": "100" }).end("busy"),
+        config: (url: string) => `registries:\n  npm: { baseUrl: "${url}" }\nprojects:\n  - name: s\n    packages: [{ registry: npm, name: left-pad }, { registry: npm, name: right-pad }]\n`,
+      },
+      {
+        name: "a registry accepts the request and never answers",
+        answer: () => undefined,
+        config: (url: string) => `registries:\n  npm: { baseUrl: "${url}", timeoutMs: 120000 }\nprojects:\n  - name: s\n    packages: [{ registry: npm, name: left-pad }]\n`,
+      },
+    ])("SIGTERM while $name: interrupted, checkpointed, exit 0 at once", { timeout: 60_000 }, async ({ answer, config: body }) => {
+      const server = await faultServer(answer);
       try {
         const dir = tempDir();
-        const config = writeConfig(dir, `database: ${join(dir, "pulse.db")}\ngithub: { apiUrl: ${stuck.url}, retryBaseMs: 1 }\nprojects:\n  - name: s\n    repos: [acme/stuck]\n`);
+        const db = join(dir, "pulse.db");
+        const config = writeConfig(dir, `database: ${db}\nschedule: { collect: "0 3 * * *" }\n${body(server.url)}`);
         const daemon = startDaemon(config, { OSS_PULSE_NOW: "2026-01-10T05:00:00Z" });
         await daemon.waitFor(/catch-up: the run due/);
+        await until(() => server.requests() >= 1);
+        // Into the wait: the back-off or the hung request has begun.
+        await new Promise((r) => setTimeout(r, 300));
+        const sent = server.requests();
         daemon.child.kill("SIGTERM");
         const exit = await daemon.exited;
-        expect(exit.code).toBe(1);
-        expect(exit.ms).toBeGreaterThan(7000);
-        expect(exit.ms).toBeLessThan(10_000);
-        expect(daemon.stderr()).toMatch(/did not finish within 8 s/);
+        expect(exit.code, daemon.stderr()).toBe(0);
+        expect(exit.ms).toBeLessThan(5_000);
+        expect(server.requests()).toBe(sent); // no retry after the signal
+        expect(query(db, "SELECT kind, status FROM runs")).toEqual([{ kind: "collect", status: "interrupted" }]);
+        const targets = query<{ outcome: string; error: string | null }>(db, "SELECT outcome, error FROM run_targets");
+        expect(targets.length).toBeGreaterThan(0);
+        expect(targets.every((t) => t.outcome === "skipped" && t.error === "stopping"), JSON.stringify(targets)).toBe(true);
+        expect(!existsSync(`${db}-wal`) || statSync(`${db}-wal`).size === 0).toBe(true);
+        expect(query(db, "SELECT * FROM leases")).toEqual([]);
+        expect(daemon.stderr()).toMatch(/interrupted by shutdown/);
+        expect(daemon.stderr()).toMatch(/daemon stopped; database closed/);
       } finally {
-        await stuck.close();
+        await server.close();
       }
     });
 
