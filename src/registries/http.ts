@@ -16,6 +16,8 @@ export interface RequestOptions {
   goneStatuses?: readonly number[];
   /** Once aborted, a wait or a request in flight ends at once with StoppedError, and no retry follows. */
   signal?: AbortSignal;
+  /** Called for every attempt sent: the caller's own count when several callers share the client. */
+  onAttempt?: () => void;
 }
 
 /** The HTTP client registry collectors use (retries, timeouts, 429 back-off). */
@@ -78,6 +80,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       if (signal?.aborted) throw new StoppedError();
       await spaceOut(host, request.minIntervalMs ?? 0, signal);
       requests++;
+      request.onAttempt?.();
       let response: Response | undefined;
       let body: string;
       try {
