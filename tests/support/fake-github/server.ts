@@ -35,6 +35,8 @@ export interface FakeGitHubOptions {
   htmlUrl?: string;
   /** Delay before every answer, to imitate network latency in benchmarks. */
   latencyMs?: number;
+  /** Called as each request arrives, before it is answered (kill tests time their kills by it). */
+  onRequest?: (entry: LoggedRequest) => void;
 }
 
 export interface LoggedRequest {
@@ -190,6 +192,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const entry: LoggedRequest = { method, path, query, status: 0, authorized, resource, cost: 0 };
     requests.push(entry);
     entries.set(res, entry);
+    options.onRequest?.(entry);
     const bodyText = method === "POST" ? await readBody(req) : "";
     if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
     const rest: RestRequest = { method, path, query, url };
