@@ -1,15 +1,29 @@
-/** Minimal aligned text tables and CSV for command output. */
-export function formatTable(headers: string[], rows: (string | number | null)[][]): string {
-  const cells = [headers, ...rows.map((r) => r.map((c) => (c === null ? "-" : String(c))))];
-  const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? "").length)));
-  // Numbers right-aligned, text left-aligned.
-  const numeric = headers.map((_, i) => cells.slice(1).every((r) => /^(-|[-+]?[\d.,]+%?)$/.test(r[i] ?? "-")));
-  const line = (r: string[]) => r.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ").trimEnd();
-  return [line(cells[0]!), line(widths.map((w) => "-".repeat(w))), ...cells.slice(1).map(line)].join("\n");
-}
+import { once } from "node:events";
 
-export function formatCsv(headers: string[], rows: (string | number | null)[][]): string {
-  return [headers.join(","), ...rows.map(csvLine)].join("\n");
+/** Aligned text tables and CSV for command output, written line by line. */
+export type Cell = string | number | null;
+
+const NUMERIC = /^(-|[-+]?[\d.,]+%?)$/;
+
+/**
+ * An aligned table, one line at a time. `rows` is read twice, once for the column widths and
+ * once to print, so that a table of any length holds one row at a time.
+ */
+export function* tableLines(headers: string[], rows: () => Iterable<Cell[]>): Generator<string> {
+  const text = (r: Cell[]) => headers.map((_, i) => (r[i] === null || r[i] === undefined ? "-" : String(r[i])));
+  const widths = headers.map((h) => h.length);
+  // Numbers right-aligned, text left-aligned.
+  const numeric = headers.map(() => true);
+  for (const row of rows()) {
+    text(row).forEach((c, i) => {
+      widths[i] = Math.max(widths[i]!, c.length);
+      if (numeric[i] && !NUMERIC.test(c)) numeric[i] = false;
+    });
+  }
+  const line = (r: string[]) => `${r.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ").trimEnd()}\n`;
+  yield line(headers);
+  yield line(widths.map((w) => "-".repeat(w)));
+  for (const row of rows()) yield line(text(row));
 }
 
 /** One CSV record (RFC 4180 quoting); null is an empty field. */
@@ -24,6 +38,35 @@ export function csvField(value: string | number | bigint | null): string {
   if (typeof value === "number" && Number.isFinite(value)) return JSON.stringify(value);
   if (typeof value !== "string") return String(value);
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+export function formatTable(headers: string[], rows: Cell[][]): string {
+  return [...tableLines(headers, () => rows)].join("").slice(0, -1);
+}
+
+/** CSV, one line at a time (each ends with a newline). */
+export function* csvLines(headers: string[], rows: Iterable<Cell[]>): Generator<string> {
+  yield `${headers.join(",")}\n`;
+  for (const row of rows) yield `${csvLine(row)}\n`;
+}
+
+export function formatCsv(headers: string[], rows: Cell[][]): string {
+  return [...csvLines(headers, rows)].join("").slice(0, -1);
+}
+
+/** Writes text to a stream in chunks of about 64 KiB, waiting whenever the reader is behind. */
+export async function writeOut(parts: Iterable<string>, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+  let buffer = "";
+  const flush = async () => {
+    const full = !out.write(buffer);
+    buffer = "";
+    if (full) await once(out, "drain");
+  };
+  for (const part of parts) {
+    buffer += part;
+    if (buffer.length >= 65_536) await flush();
+  }
+  if (buffer.length > 0) await flush();
 }
 
 export function fixed(value: number | null, digits = 2): string | null {

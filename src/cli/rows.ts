@@ -1,7 +1,8 @@
-import { closeSync, existsSync, mkdirSync, openSync, readSync, writeSync } from "node:fs";
+import { mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import cliProgress from "cli-progress";
 import { ConfigError } from "../errors.js";
+import { outputFileProblem } from "../util/output-file.js";
 import { csvField, csvLine } from "./output.js";
 
 export type RowFormat = "csv" | "jsonl" | "json";
@@ -86,7 +87,6 @@ function writeAll(fd: number, bytes: Buffer): void {
   }
 }
 
-const SQLITE_MAGIC = "SQLite format 3\0";
 
 /**
  * Opens the output file: an existing file is refused without `force`, and an SQLite database is
@@ -97,34 +97,17 @@ export function openOutput(path: string, force: boolean, dbPath: string): number
   if (target === resolve(dbPath) || [`${dbPath}-wal`, `${dbPath}-shm`].map((p) => resolve(p)).includes(target)) {
     throw new ConfigError([`--out: ${path} is the database itself; refusing to overwrite it`]);
   }
-  if (existsSync(target)) {
-    if (isSqlite(target)) throw new ConfigError([`--out: ${path} is an SQLite database; refusing to overwrite it`]);
-    if (!force) throw new ConfigError([`--out: ${path} exists; give --force to overwrite it`]);
-  }
+  const problem = outputFileProblem(path, "--out", force);
+  if (problem) throw new ConfigError([problem]);
   mkdirSync(dirname(target), { recursive: true });
   try {
     return openSync(target, force ? "w" : "wx", 0o644);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") throw new ConfigError([`--out: ${path} exists; give --force to overwrite it`]);
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") throw new ConfigError([`--out: ${path} already exists; pass --force to overwrite it`]);
     throw error;
   }
 }
 
-function isSqlite(path: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch {
-    return false;
-  }
-  try {
-    const header = Buffer.alloc(16);
-    const n = readSync(fd, header, 0, 16, 0);
-    return n === 16 && header.toString("latin1") === SQLITE_MAGIC;
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** A progress line on a terminal (rows so far and their rate); nothing when stderr is not one. */
 export function progressLine(enabled: boolean): { tick(rows: number): void; stop(rows: number): void } {

@@ -3,13 +3,12 @@ import { loadConfig, loadTokens } from "../config/load.js";
 import { selectProjects } from "../config/projects.js";
 import type { Config } from "../config/schema.js";
 import { ConfigError } from "../errors.js";
-import { type JobContext, createGitHubClient } from "../jobs/context.js";
-import { createHttpClient } from "../registries/http.js";
+import type { JobContext } from "../jobs/context.js";
 import { type Db, openDb } from "../store/open.js";
 import { markStaleRuns } from "../store/runs.js";
 import { type Logger, createLogger } from "../util/log.js";
 import { expandHome } from "../util/paths.js";
-import { clockFromEnv } from "../util/time.js";
+import { type Clock, clockFromEnv } from "../util/time.js";
 
 export interface GlobalOptions {
   config?: string;
@@ -19,13 +18,20 @@ export interface GlobalOptions {
   quiet?: boolean;
 }
 
-export interface Runtime extends JobContext {
+/** The database, config, clock and log: enough for commands that call no remote host. */
+export interface StoreRuntime {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  log: Logger;
   configPath: string;
   dbPath: string;
   /** The projects `--project` named, as the config spells them; undefined when not given. */
   projects: string[] | undefined;
   close(): void;
 }
+
+export interface Runtime extends JobContext, StoreRuntime {}
 
 /** Everything a command needs, built in the one order that writes nothing until config is valid. */
 export function loadSettings(options: GlobalOptions): { config: Config; configPath: string; usedExample: boolean; tokens: string[]; log: Logger; dbPath: string } {
@@ -40,24 +46,34 @@ export function loadSettings(options: GlobalOptions): { config: Config; configPa
 }
 
 /** Opens the database for a command; `--project` names are checked first, so a bad one writes nothing. */
-export function openRuntime(options: GlobalOptions, projectNames?: string[]): Runtime {
+export function openStore(options: GlobalOptions, projectNames?: string[]): StoreRuntime & { tokens: string[] } {
   const settings = loadSettings(options);
   const projects = projectNames ? selectProjects(settings.config, projectNames).map((p) => p.name) : undefined;
   const db: Db = openDb(settings.dbPath);
   markStaleRuns(db);
-  const clock = clockFromEnv();
-  const github = createGitHubClient(settings.config, settings.tokens, db, settings.log, clock);
-  const http = createHttpClient({ clock, log: (line) => settings.log.warn(line) });
   return {
     db,
     config: settings.config,
-    github,
-    http,
-    clock,
+    clock: clockFromEnv(),
     log: settings.log,
     configPath: settings.configPath,
     dbPath: settings.dbPath,
     projects,
+    tokens: settings.tokens,
     close: () => db.close(),
   };
+}
+
+/** The store and the clients of GitHub and the registries (loaded only by commands that call them). */
+export async function openRuntime(options: GlobalOptions, projectNames?: string[]): Promise<Runtime> {
+  const [{ createGitHubClient }, { createHttpClient }] = await Promise.all([import("../jobs/context.js"), import("../registries/http.js")]);
+  const { tokens, ...store } = openStore(options, projectNames);
+  try {
+    const github = createGitHubClient(store.config, tokens, store.db, store.log, store.clock);
+    const http = createHttpClient({ clock: store.clock, log: (line) => store.log.warn(line) });
+    return { ...store, github, http };
+  } catch (error) {
+    store.close();
+    throw error;
+  }
 }

@@ -7,11 +7,11 @@ import { type Stream, completeSync, getSync, saveCursor } from "../store/sync.js
 import { type Day, dayOf, toIso } from "../util/time.js";
 import type { JobContext } from "./context.js";
 import { identify, restIdentity } from "./identify.js";
+import { BACKFILL_STREAMS, type BackfillStream } from "./defaults.js";
 import { type RunSummary, runTargets } from "./run.js";
 import { type StreamContext, crawlCommits, crawlIssues, crawlReleases } from "./streams.js";
 
-export const BACKFILL_STREAMS = ["commits", "issues", "releases", "stars", "downloads"] as const;
-export type BackfillStream = (typeof BACKFILL_STREAMS)[number];
+export { BACKFILL_STREAMS, type BackfillStream };
 
 export interface BackfillOptions {
   projects?: string[];

@@ -11,9 +11,9 @@ import { findRepo, lastSnapshotDay } from "../store/repos.js";
 import { type RunInfo, type TargetFailure, currentFailures, lastRun, lastSuccessfulCollect } from "../store/runs.js";
 import { syncedToByStream } from "../store/sync.js";
 import { toIso } from "../util/time.js";
+import { DEFAULT_GRACE_MS } from "./defaults.js";
 
-/** Default slack after a scheduled slot before its run counts as missing (covers a long run). */
-export const DEFAULT_GRACE_MS = 60 * 60_000;
+export { DEFAULT_GRACE_MS };
 
 export interface RepoFreshness {
   repo: string;

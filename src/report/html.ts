@@ -36,7 +36,8 @@ export interface ReportData {
   generatedAt: string;
   model: { name: string; description?: string; params: Record<string, unknown> };
   latest: ReportLatest[];
-  series: ReportSeries[];
+  /** Read once, as the page is written: it may be produced one project at a time. */
+  series: Iterable<ReportSeries>;
   insights?: ReportInsights;
 }
 
@@ -45,8 +46,14 @@ export interface ReportData {
  * file when it is opened.
  */
 export function renderReport(data: ReportData): string {
+  return [...reportChunks(data)].join("");
+}
+
+/** The same page in pieces, one project's series at a time. */
+export function* reportChunks(data: ReportData): Generator<string> {
   const chartJs = readFileSync(join(packageRoot, "node_modules/chart.js/dist/chart.umd.min.js"), "utf8");
-  return `<!doctype html>
+  const { series, ...rest } = data;
+  yield `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -85,7 +92,13 @@ ${data.insights ? INSIGHTS_HTML : ""}
 })();
 </script>
 <script>
-const data = ${safeJson(data)};
+const data = ${safeJson(rest).slice(0, -1)},"series":[`;
+  let first = true;
+  for (const s of series) {
+    yield `${first ? "" : ","}${safeJson(s)}`;
+    first = false;
+  }
+  yield `]};
 const colors = ["#0969da", "#cf222e", "#1a7f37", "#8250df", "#bf8700", "#1b7c83", "#bc4c00", "#6e7781"];
 const pct = (x) => x === null ? "–" : Math.round(x * 100) + "%";
 const num = (x, d = 1) => x === null ? "–" : Number(x).toLocaleString("en", { maximumFractionDigits: d });

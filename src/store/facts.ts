@@ -3,13 +3,13 @@ import { toIso } from "../util/time.js";
 import type { Db } from "./open.js";
 
 // Upserts of raw facts, keyed by natural keys: collecting the same page twice changes nothing.
+// A commit's key includes its committer date, which its sha fixes (see migrations/0006).
 
 export function upsertCommits(db: Db, repoId: number, items: CommitItem[]): void {
   const stmt = db.prepare(
     `INSERT INTO commits (repo_id, sha, committed_at, authored_at, author_login, author_type, author_email, author_name)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (repo_id, sha) DO UPDATE SET committed_at = excluded.committed_at,
-       authored_at = excluded.authored_at, author_login = excluded.author_login,
+     ON CONFLICT (repo_id, committed_at, sha) DO UPDATE SET authored_at = excluded.authored_at, author_login = excluded.author_login,
        author_type = excluded.author_type, author_email = excluded.author_email, author_name = excluded.author_name`,
   );
   for (const c of items) {

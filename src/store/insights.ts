@@ -1,6 +1,6 @@
 import type { Day } from "../util/time.js";
 import type { Db } from "./open.js";
-import { selectScores } from "./scores.js";
+import { type ScoreHistoryRow, selectScores } from "./scores.js";
 import type { ActivityRow } from "./series.js";
 
 /** One repo's events by kind over a range of days. */
@@ -17,18 +17,7 @@ export interface FirstCommit {
 }
 
 /** A stored score with its parts; `missing` split into the names of what was unknown. */
-export interface ScorePoint {
-  project: string;
-  day: Day;
-  f: number | null;
-  b: number | null;
-  c: number | null;
-  d: number | null;
-  a: number | null;
-  n: number | null;
-  u: number | null;
-  missing: string[];
-}
+export type ScorePoint = Pick<ScoreHistoryRow, "project" | "day" | "f" | "b" | "c" | "d" | "a" | "n" | "u"> & { missing: string[] };
 
 /** Events by kind per repo of a project, summed over the days from `from` to `to` (inclusive). */
 export function activityByRepo(db: Db, projectName: string, from: Day, to: Day): RepoEvents[] {

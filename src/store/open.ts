@@ -58,19 +58,18 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
   return db;
 }
 
+/** Reads the 16-byte header only: a database may be larger than any buffer Node can allocate. */
 function assertSqliteFile(path: string): void {
-  // Only the 16-byte header: reading the whole file would cost its size in memory.
+  const header = Buffer.alloc(SQLITE_MAGIC.length);
   const fd = openSync(path, "r");
-  const bytes = Buffer.alloc(16);
   let read: number;
   try {
-    read = readSync(fd, bytes, 0, 16, 0);
+    read = readSync(fd, header, 0, header.length, 0);
   } finally {
     closeSync(fd);
   }
-  const header = bytes.subarray(0, read).toString("latin1");
-  if (header.length === 0) return; // an empty file (pre-created) becomes a database
-  if (header !== SQLITE_MAGIC) {
+  if (read === 0) return; // an empty file (pre-created) becomes a database
+  if (header.subarray(0, read).toString("latin1") !== SQLITE_MAGIC) {
     throw new FatalError(`${path} is not an SQLite database; refusing to touch it`);
   }
 }

@@ -31,15 +31,26 @@ export interface ScoreQuery {
 
 /** Stored scores from one of the analysts' views, by project, model and day. */
 export function selectScores(db: Db, view: ScoreView, q: ScoreQuery): ScoreHistoryRow[] {
+  return scoresStatement(db, view).all(scoreParams(q)) as ScoreHistoryRow[];
+}
+
+/** The same rows read one at a time, so that printing a whole history holds one row at a time. */
+export function iterateScores(db: Db, view: ScoreView, q: ScoreQuery): IterableIterator<ScoreHistoryRow> {
+  return scoresStatement(db, view).iterate(scoreParams(q)) as IterableIterator<ScoreHistoryRow>;
+}
+
+function scoresStatement(db: Db, view: ScoreView) {
   // `view` is one of three constants (a type-checked union), never user input.
-  return db
-    .prepare(
-      `SELECT project, model, day, f, a, n, u, b, c, d, b_share, c_share, d_share, complete, missing FROM ${view}
-       WHERE project IN (SELECT value FROM json_each(@projects)) AND model IN (SELECT value FROM json_each(@models))
-         AND (@from IS NULL OR day >= @from) AND (@to IS NULL OR day <= @to)
-       ORDER BY project, model, day`,
-    )
-    .all({ projects: JSON.stringify(q.projects), models: JSON.stringify(q.models), from: q.from ?? null, to: q.to ?? null }) as ScoreHistoryRow[];
+  return db.prepare(
+    `SELECT project, model, day, f, a, n, u, b, c, d, b_share, c_share, d_share, complete, missing FROM ${view}
+     WHERE project IN (SELECT value FROM json_each(@projects)) AND model IN (SELECT value FROM json_each(@models))
+       AND (@from IS NULL OR day >= @from) AND (@to IS NULL OR day <= @to)
+     ORDER BY project, model, day`,
+  );
+}
+
+function scoreParams(q: ScoreQuery) {
+  return { projects: JSON.stringify(q.projects), models: JSON.stringify(q.models), from: q.from ?? null, to: q.to ?? null };
 }
 
 /** The numbers of a score row: A, N, U, B, C, D, f, and B's, C's and D's shares of f; null when unknown. */

@@ -1,4 +1,5 @@
 import type { Day } from "../util/time.js";
+import { type ActivityRow, loadDailyActivity } from "./activity.js";
 import type { Db } from "./open.js";
 import { type RepoRow, projectRepos } from "./repos.js";
 import type { Stream } from "./sync.js";
@@ -30,15 +31,7 @@ export interface RepoSeries {
   starsAdded: [Day, number][];
 }
 
-export interface ActivityRow {
-  day: Day;
-  commits: number;
-  issues_opened: number;
-  issues_closed: number;
-  prs_opened: number;
-  prs_merged: number;
-  releases: number;
-}
+export type { ActivityRow };
 
 const PROJECT_PACKAGES = "SELECT pp.package_id FROM project_packages pp JOIN projects j ON j.id = pp.project_id WHERE j.name = @project";
 
@@ -56,13 +49,7 @@ export function loadProjectSeries(db: Db, projectName: string, bots: readonly st
     starsAdded: starRows.all(repo.id) as [Day, number][],
   }));
 
-  const events = db
-    .prepare(
-      `SELECT day, SUM(commits) AS commits, SUM(issues_opened) AS issues_opened, SUM(issues_closed) AS issues_closed,
-              SUM(prs_opened) AS prs_opened, SUM(prs_merged) AS prs_merged, SUM(releases) AS releases
-       FROM daily_repo_activity WHERE repo_id IN (SELECT value FROM json_each(?)) GROUP BY day ORDER BY day`,
-    )
-    .all(ids) as ActivityRow[];
+  const events = loadDailyActivity(db, repos.map((r) => r.id));
 
   // Identity: the GitHub login when the commit is linked to a user, else the lower-cased e-mail.
   const who = db.prepare(

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readSync, statSync, writeFileSync } from "node:fs";
+import { type WriteStream, closeSync, createWriteStream, mkdirSync, openSync, readSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { ConfigError, FatalError, errorMessage } from "../errors.js";
 
@@ -28,6 +28,19 @@ export function writeOutputFile(path: string, content: string, options: { flag: 
   try {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, content);
+  } catch (error) {
+    throw new FatalError(`cannot write ${path}: ${fileProblem(error)}; choose another ${options.flag}`);
+  }
+}
+
+/** A stream to `path` under the same rule, for output written as it is made. */
+export function openOutputStream(path: string, options: { flag: string; force: boolean }): WriteStream {
+  const problem = outputFileProblem(path, options.flag, options.force);
+  if (problem) throw new ConfigError([problem]);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    // Opened now, so that a path that cannot be written fails here, before any work.
+    return createWriteStream(path, { fd: openSync(path, "w") });
   } catch (error) {
     throw new FatalError(`cannot write ${path}: ${fileProblem(error)}; choose another ${options.flag}`);
   }

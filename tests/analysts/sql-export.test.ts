@@ -82,7 +82,7 @@ describe("oss-pulse export", () => {
     writeFileSync(out, "keep me");
     const again = await cli(...args);
     expect(again.code).toBe(2);
-    expect(again.stderr).toMatch(/exists; give --force/);
+    expect(again.stderr).toMatch(/already exists; pass --force/);
     expect(readFileSync(out, "utf8")).toBe("keep me");
     expect((await cli(...args, "--force")).code).toBe(0);
     expect(readFileSync(out, "utf8")).not.toBe("keep me");

@@ -42,7 +42,7 @@ describe("explain and compare commands", () => {
   it.each([
     ["no days and no event", ["explain", "-p", "alpha"], "give --from and --to, or --event"],
     ["days out of order", ["explain", "-p", "alpha", "--from", "2026-02-10", "--to", "2026-02-01"], "--from: must be before --to"],
-    ["an unknown project", ["compare", "-p", "alpha", "nobody"], '--project: no such name "nobody" in the config'],
+    ["an unknown project", ["compare", "-p", "alpha", "nobody"], '--project: no project named "nobody" in the config'],
     ["an unknown event", ["explain", "-p", "beta", "--event", "x"], 'project "beta" has no event labelled "x"'],
   ])("refuse %s with exit 2", async (_name, extra, message) => {
     const r = await runCli([...args, ...extra], { env });

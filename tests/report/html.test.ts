@@ -23,6 +23,15 @@ describe("HTML report", () => {
     expect(html).toContain("\\u003c/script>\\u003cb>x");
   });
 
+  it("is the same page when the series come one at a time", () => {
+    function* oneByOne() {
+      yield* data.series;
+    }
+    expect(renderReport({ ...data, series: oneByOne() })).toBe(html);
+    expect(html).toContain(`"latest":[{"project":"\\u003c/script>\\u003cb>x"`);
+    expect(html).toContain(`"series":[{"project":"\\u003c/script>\\u003cb>x","days":["2026-11-27","2026-11-28"]`);
+  });
+
   it("keeps unknown days as gaps (null), never as zero", () => {
     expect(html).toContain('"f":[null,3]');
   });

@@ -1,13 +1,11 @@
-import cliProgress from "cli-progress";
 import type { Command } from "commander";
-import { WRITER_WAIT_MS, describeHolder, withWriterLease } from "../../coordination/lease.js";
 import { ConfigError } from "../../errors.js";
-import { BACKFILL_STREAMS, type BackfillStream, type ProgressEvent, backfill } from "../../jobs/backfill.js";
-import { score } from "../../jobs/score.js";
+import type { ProgressEvent } from "../../jobs/backfill.js";
+import { BACKFILL_STREAMS, type BackfillStream } from "../../jobs/defaults.js";
 import { isDay } from "../../util/time.js";
 import { redact } from "../../util/secrets.js";
 import { formatTable } from "../output.js";
-import { type GlobalOptions, openRuntime } from "../runtime.js";
+import type { GlobalOptions } from "../runtime.js";
 
 export function registerBackfill(program: Command): void {
   program
@@ -23,8 +21,15 @@ export function registerBackfill(program: Command): void {
       const only = opts.only?.split(",").map((s) => s.trim()) ?? undefined;
       for (const s of only ?? []) if (!(BACKFILL_STREAMS as readonly string[]).includes(s)) problems.push(`--only: unknown stream "${s}"`);
       if (problems.length > 0) throw new ConfigError(problems);
-      const rt = openRuntime(global, opts.project);
-      const progress = createProgress(global.json === true);
+      // Dependencies load when the command runs, so that `--help` stays quick.
+      const [{ openRuntime }, { WRITER_WAIT_MS, describeHolder, withWriterLease }, { backfill }, { score }] = await Promise.all([
+        import("../runtime.js"),
+        import("../../coordination/lease.js"),
+        import("../../jobs/backfill.js"),
+        import("../../jobs/score.js"),
+      ]);
+      const rt = await openRuntime(global, opts.project);
+      const progress = await createProgress(global.json === true);
       try {
         // A daemon collecting right now is waited for (bounded), never raced.
         const summary = await withWriterLease(
@@ -57,7 +62,7 @@ export function registerBackfill(program: Command): void {
 }
 
 /** A bar per repo and stream on a terminal; a log line every few pages otherwise. */
-function createProgress(quiet: boolean): { update: (e: ProgressEvent) => void; stop: () => void } {
+async function createProgress(quiet: boolean): Promise<{ update: (e: ProgressEvent) => void; stop: () => void }> {
   if (quiet || !process.stderr.isTTY) {
     return {
       update: (e) => {
@@ -66,11 +71,12 @@ function createProgress(quiet: boolean): { update: (e: ProgressEvent) => void; s
       stop: () => {},
     };
   }
+  const { default: cliProgress } = await import("cli-progress");
   const multi = new cliProgress.MultiBar(
     { stream: process.stderr, format: "{repo} {stream} | {pages} pages | {items} items | {rate}/s", clearOnComplete: false, hideCursor: true },
     cliProgress.Presets.shades_classic,
   );
-  const bars = new Map<string, { bar: cliProgress.SingleBar; started: number }>();
+  const bars = new Map<string, { bar: ReturnType<typeof multi.create>; started: number }>();
   let stopped = false;
   return {
     update: (e) => {

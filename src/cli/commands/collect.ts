@@ -1,9 +1,7 @@
 import type { Command } from "commander";
-import { WRITER_WAIT_MS, describeHolder, withWriterLease } from "../../coordination/lease.js";
-import { collect } from "../../jobs/collect.js";
 import { redact } from "../../util/secrets.js";
 import { formatTable } from "../output.js";
-import { type GlobalOptions, openRuntime } from "../runtime.js";
+import type { GlobalOptions } from "../runtime.js";
 
 export function registerCollect(program: Command): void {
   program
@@ -12,7 +10,13 @@ export function registerCollect(program: Command): void {
     .option("-p, --project <name...>", "only these projects")
     .action(async (opts: { project?: string[] }) => {
       const global = program.opts<GlobalOptions>();
-      const rt = openRuntime(global, opts.project);
+      // Dependencies load when the command runs, so that `--help` stays quick.
+      const [{ openRuntime }, { WRITER_WAIT_MS, describeHolder, withWriterLease }, { collect }] = await Promise.all([
+        import("../runtime.js"),
+        import("../../coordination/lease.js"),
+        import("../../jobs/collect.js"),
+      ]);
+      const rt = await openRuntime(global, opts.project);
       try {
         // A daemon collecting right now is waited for (bounded), never raced.
         const summary = await withWriterLease(rt.db, "collect (CLI)", (signal) => collect({ ...rt, signal }, rt.projects ? { projects: rt.projects } : {}), {

@@ -1,10 +1,9 @@
 import type { Command } from "commander";
 import { ConfigError } from "../../errors.js";
-import { type Comparison, compare } from "../../jobs/compare.js";
-import { score } from "../../jobs/score.js";
+import type { Comparison } from "../../jobs/compare.js";
 import { isDay } from "../../util/time.js";
 import { fixed, formatCsv, formatTable, percent } from "../output.js";
-import { type GlobalOptions, openRuntime } from "../runtime.js";
+import type { GlobalOptions } from "../runtime.js";
 import { pickModel } from "./explain.js";
 
 interface CompareOptions {
@@ -26,7 +25,7 @@ export function registerCompare(program: Command): void {
     .option("--to <day>", "last day (default: the newest day every project of the group is complete)")
     .option("--format <format>", "table, csv or json", "table")
     .option("--no-compute", "use the stored scores without evaluating again")
-    .action((opts: CompareOptions) => {
+    .action(async (opts: CompareOptions) => {
       const global = program.opts<GlobalOptions>();
       const format = global.json ? "json" : opts.format;
       const problems: string[] = [];
@@ -36,12 +35,15 @@ export function registerCompare(program: Command): void {
       }
       if (opts.from && opts.to && opts.from > opts.to) problems.push("--from: must not be after --to");
       if (problems.length > 0) throw new ConfigError(problems);
-      const rt = openRuntime(global);
+      // Dependencies load when the command runs, so that `--help` stays quick.
+      const [{ openStore }, { compare }, { score }] = await Promise.all([
+        import("../runtime.js"),
+        import("../../jobs/compare.js"),
+        import("../../jobs/score.js"),
+      ]);
+      const rt = openStore(global, opts.project);
       try {
-        const known = rt.config.projects.map((p) => p.name);
-        const unknown = (opts.project ?? []).filter((p) => !known.includes(p));
-        if (unknown.length > 0) throw new ConfigError(unknown.map((u) => `--project: no such name "${u}" in the config`));
-        const projects = opts.project ?? known;
+        const projects = rt.projects ?? rt.config.projects.map((p) => p.name);
         const model = pickModel(rt.config.models, opts.model ?? rt.config.defaultModel);
         if (opts.compute) score(rt, { projects });
         const result = compare(rt, { projects, model, ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) });

@@ -1,10 +1,8 @@
 import type { Command } from "commander";
-import { startDaemon } from "../../daemon/daemon.js";
 import { onStopSignals } from "../../daemon/shutdown.js";
-import { closeCleanly } from "../../store/open.js";
 import type { Logger } from "../../util/log.js";
 import { toIso } from "../../util/time.js";
-import { type GlobalOptions, openRuntime } from "../runtime.js";
+import type { GlobalOptions } from "../runtime.js";
 
 /** A graceful stop must end within 10 s (systemd's and Docker's patience is often 10 s). */
 const DRAIN_DEADLINE_MS = 8_000;
@@ -29,7 +27,13 @@ export function registerDaemon(program: Command): void {
           },
         );
       });
-      const rt = openRuntime(program.opts<GlobalOptions>());
+      // Dependencies load when the command runs, so that `--help` stays quick.
+      const [{ openRuntime }, { startDaemon }, { closeCleanly }] = await Promise.all([
+        import("../runtime.js"),
+        import("../../daemon/daemon.js"),
+        import("../../store/open.js"),
+      ]);
+      const rt = await openRuntime(program.opts<GlobalOptions>());
       log = rt.log;
       let daemon: ReturnType<typeof startDaemon>;
       try {

@@ -1,11 +1,10 @@
 import type { Command } from "commander";
 import type { ModelConfig } from "../../config/schema.js";
 import { ConfigError } from "../../errors.js";
-import { type Change, type EventExplanation, type Explanation, type NamedChange, explain, explainEvent } from "../../jobs/explain.js";
-import { score } from "../../jobs/score.js";
+import type { Change, EventExplanation, Explanation, NamedChange } from "../../jobs/explain.js";
 import { isDay } from "../../util/time.js";
 import { fixed, formatTable, percent } from "../output.js";
-import { type GlobalOptions, openRuntime } from "../runtime.js";
+import type { GlobalOptions } from "../runtime.js";
 
 interface ExplainOptions {
   project: string;
@@ -30,7 +29,7 @@ export function registerExplain(program: Command): void {
     .option("-m, --model <name>", "the model (default: the default model)")
     .option("--format <format>", "table or json", "table")
     .option("--no-compute", "use the stored scores without evaluating again")
-    .action((opts: ExplainOptions) => {
+    .action(async (opts: ExplainOptions) => {
       const global = program.opts<GlobalOptions>();
       const format = global.json ? "json" : opts.format;
       const window = Number(opts.window);
@@ -44,14 +43,20 @@ export function registerExplain(program: Command): void {
       if (opts.from && opts.to && opts.from >= opts.to) problems.push("--from: must be before --to");
       if (!Number.isInteger(window) || window < 2 || window > 3650) problems.push("--window: must be a whole number of days from 2 to 3650");
       if (problems.length > 0) throw new ConfigError(problems);
-      const rt = openRuntime(global);
+      // Dependencies load when the command runs, so that `--help` stays quick.
+      const [{ openStore }, { explain, explainEvent }, { score }] = await Promise.all([
+        import("../runtime.js"),
+        import("../../jobs/explain.js"),
+        import("../../jobs/score.js"),
+      ]);
+      const rt = openStore(global, [opts.project]);
       try {
-        if (!rt.config.projects.some((p) => p.name === opts.project)) throw new ConfigError([`--project: no such name "${opts.project}" in the config`]);
+        const project = rt.projects![0]!;
         const model = pickModel(rt.config.models, opts.model ?? rt.config.defaultModel);
-        if (opts.compute) score(rt, { projects: [opts.project] });
+        if (opts.compute) score(rt, { projects: [project] });
         const result = opts.event !== undefined
-          ? explainEvent(rt, { project: opts.project, model, label: opts.event, window })
-          : explain(rt, { project: opts.project, model, from: opts.from!, to: opts.to! });
+          ? explainEvent(rt, { project: project, model, label: opts.event, window })
+          : explain(rt, { project: project, model, from: opts.from!, to: opts.to! });
         const text = format === "json" ? JSON.stringify(result, null, 2) : "label" in result ? renderEvent(result) : renderExplanation(result);
         process.stdout.write(`${text}\n`);
       } finally {

@@ -1,9 +1,8 @@
 import { closeSync } from "node:fs";
 import type { Command } from "commander";
 import { ConfigError } from "../../errors.js";
-import { columnNames, iterateRows, openReadOnly, parseParams, prepareQuery, quoteIdentifier, relationExists, relationNames } from "../../store/query.js";
-import { OutputClosed, type RowFormat, RowSink, openOutput, progressLine } from "../rows.js";
-import { type GlobalOptions, loadSettings } from "../runtime.js";
+import type { RowFormat } from "../rows.js";
+import type { GlobalOptions } from "../runtime.js";
 import { collect } from "./sql.js";
 
 interface ExportOptions {
@@ -26,12 +25,19 @@ export function registerExport(program: Command): void {
     .option("-o, --out <file>", "write to this file instead of stdout (never over an existing file without --force, never over a database)")
     .option("--force", "overwrite an existing file that is not a database")
     .option("--no-progress", "no progress line on a terminal")
-    .action((name: string | undefined, opts: ExportOptions) => {
+    .action(async (name: string | undefined, opts: ExportOptions) => {
       const global = program.opts<GlobalOptions>();
       const problems: string[] = [];
       if (!["csv", "jsonl"].includes(opts.format)) problems.push("--format: must be csv or jsonl");
       if ((name === undefined) === (opts.query === undefined)) problems.push("export: give a table or view name, or --query, not both");
       if (problems.length > 0) throw new ConfigError(problems);
+      // Dependencies load when the command runs, so that `--help` stays quick.
+      const [query, { OutputClosed, RowSink, openOutput, progressLine }, { loadSettings }] = await Promise.all([
+        import("../../store/query.js"),
+        import("../rows.js"),
+        import("../runtime.js"),
+      ]);
+      const { columnNames, iterateRows, openReadOnly, parseParams, prepareQuery, quoteIdentifier, relationExists, relationNames } = query;
       const params = parseParams(opts.param);
       const settings = loadSettings(global);
       const db = openReadOnly(settings.dbPath);

@@ -1,15 +1,19 @@
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Command } from "commander";
-import { DEFAULT_CONFIG_PATH, EXAMPLE_CONFIG_PATH } from "../../config/load.js";
-import { openDb } from "../../store/open.js";
-import { type GlobalOptions, loadSettings } from "../runtime.js";
+import type { GlobalOptions } from "../runtime.js";
 
 export function registerInit(program: Command): void {
   program
     .command("init")
     .description("create the database (migrations) and, if absent, config/oss-pulse.yaml from the example")
-    .action(() => {
+    .action(async () => {
+      // Dependencies load when the command runs, so that `--help` stays quick.
+      const [{ DEFAULT_CONFIG_PATH, EXAMPLE_CONFIG_PATH }, { openDb }, { loadSettings }] = await Promise.all([
+        import("../../config/load.js"),
+        import("../../store/open.js"),
+        import("../runtime.js"),
+      ]);
       const options = program.opts<GlobalOptions>();
       const target = options.config ?? DEFAULT_CONFIG_PATH;
       if (!existsSync(target)) {

@@ -1,11 +1,10 @@
 import type { Command } from "commander";
 import { ConfigError } from "../../errors.js";
-import { score } from "../../jobs/score.js";
 import type { Db } from "../../store/open.js";
-import { type ScoreHistoryRow, selectScores } from "../../store/scores.js";
+import type { ScoreHistoryRow, ScoreQuery } from "../../store/scores.js";
 import { isDay } from "../../util/time.js";
-import { fixed, formatCsv, formatTable, percent } from "../output.js";
-import { type GlobalOptions, openRuntime } from "../runtime.js";
+import { type Cell, csvLines, fixed, percent, tableLines, writeOut } from "../output.js";
+import type { GlobalOptions } from "../runtime.js";
 
 interface ScoreOptions {
   project?: string[];
@@ -30,7 +29,7 @@ export function registerScore(program: Command): void {
     .option("--all", "print the whole history")
     .option("--format <format>", "table, csv or json", "table")
     .option("--no-compute", "print stored scores without evaluating again")
-    .action((opts: ScoreOptions) => {
+    .action(async (opts: ScoreOptions) => {
       const global = program.opts<GlobalOptions>();
       const format = global.json ? "json" : opts.format;
       const problems: string[] = [];
@@ -42,7 +41,13 @@ export function registerScore(program: Command): void {
         problems.push(`--from ${opts.from} is after --to ${opts.to}`);
       }
       if (problems.length > 0) throw new ConfigError(problems);
-      const rt = openRuntime(global, opts.project);
+      // Dependencies load when the command runs, so that `--help` stays quick.
+      const [{ openStore }, { score }, store] = await Promise.all([
+        import("../runtime.js"),
+        import("../../jobs/score.js"),
+        import("../../store/scores.js"),
+      ]);
+      const rt = openStore(global, opts.project);
       try {
         const projects = rt.projects;
         const modelNames = opts.allModels
@@ -52,14 +57,17 @@ export function registerScore(program: Command): void {
           const summary = score(rt, projects ? { projects } : {});
           if (summary.rescored.length > 0) rt.log.info(`parameters changed: re-scored ${summary.rescored.join(", ")}`);
         }
-        const rows = readScores(rt.db, {
+        const query: ScoreQuery = {
           projects: projects ?? rt.config.projects.map((p) => p.name),
           models: modelNames,
           from: opts.all ? null : (opts.from ?? null),
           to: opts.all ? null : (opts.to ?? null),
-          latestOnly: !opts.all && opts.from === undefined && opts.to === undefined,
-        });
-        process.stdout.write(`${render(rows, format as ScoreOptions["format"])}\n`);
+        };
+        // A range is read as it is printed; the newest day of each series is a short list.
+        const latestOnly = !opts.all && opts.from === undefined && opts.to === undefined;
+        const latest = latestOnly ? latestScores(rt.db, store.selectScores, query) : null;
+        const rows = () => latest ?? store.iterateScores(rt.db, "score_history", query);
+        await writeOut(render(rows, format as ScoreOptions["format"]));
       } finally {
         rt.close();
       }
@@ -73,31 +81,38 @@ function checkNames(flag: string, given: string[] | undefined, known: string[]):
   return given;
 }
 
-function readScores(db: Db, q: { projects: string[]; models: string[]; from: string | null; to: string | null; latestOnly: boolean }): ScoreHistoryRow[] {
-  if (!q.latestOnly) return selectScores(db, "score_history", q);
-  // The newest complete day of each series; a series with none shows its newest day and what it lacks.
+/** The newest complete day of each series; a series with none shows its newest day and what it lacks. */
+function latestScores(db: Db, selectScores: typeof import("../../store/scores.js").selectScores, q: ScoreQuery): ScoreHistoryRow[] {
   const complete = selectScores(db, "latest_complete_scores", q);
   const have = new Set(complete.map((r) => `${r.project}\0${r.model}`));
   const rest = selectScores(db, "latest_scores", q).filter((r) => !have.has(`${r.project}\0${r.model}`));
   return [...complete, ...rest].sort((a, b) => a.project.localeCompare(b.project) || a.model.localeCompare(b.model));
 }
 
-function render(rows: ScoreHistoryRow[], format: ScoreOptions["format"]): string {
+/** The output, piece by piece; `rows` may be read twice (a table measures its columns first). */
+function* render(rows: () => Iterable<ScoreHistoryRow>, format: ScoreOptions["format"]): Generator<string> {
   if (format === "json") {
-    return JSON.stringify(
-      rows.map((r) => ({ ...r, complete: r.complete === 1, missing: r.missing ? r.missing.split(",") : [] })),
-      null,
-      2,
-    );
+    // The layout of JSON.stringify(rows, null, 2), one row at a time.
+    let first = true;
+    for (const r of rows()) {
+      const row = { ...r, complete: r.complete === 1, missing: r.missing ? r.missing.split(",") : [] };
+      yield `${first ? "[\n" : ",\n"}${JSON.stringify(row, null, 2).replace(/^/gm, "  ")}`;
+      first = false;
+    }
+    yield first ? "[]\n" : "\n]\n";
+    return;
   }
   const headers = ["project", "model", "day", "f", "a", "n", "u", "b", "c", "d", "b_share", "c_share", "d_share", "complete", "missing"];
   if (format === "csv") {
-    return formatCsv(headers, rows.map((r) => [r.project, r.model, r.day, r.f, r.a, r.n, r.u, r.b, r.c, r.d, r.b_share, r.c_share, r.d_share, r.complete, r.missing]));
+    yield* csvLines(headers, map(rows(), (r) => [r.project, r.model, r.day, r.f, r.a, r.n, r.u, r.b, r.c, r.d, r.b_share, r.c_share, r.d_share, r.complete, r.missing]));
+    return;
   }
-  if (rows.length === 0) return "no scores yet: run 'oss-pulse collect' first";
-  return formatTable(
-    ["project", "model", "day", "f", "B share", "C share", "D share", "A", "N", "U", "status"],
-    rows.map((r) => [
+  if (isEmpty(rows())) {
+    yield "no scores yet: run 'oss-pulse collect' first\n";
+    return;
+  }
+  yield* tableLines(["project", "model", "day", "f", "B share", "C share", "D share", "A", "N", "U", "status"], () =>
+    map(rows(), (r): Cell[] => [
       r.project,
       r.model,
       r.day,
@@ -111,6 +126,17 @@ function render(rows: ScoreHistoryRow[], format: ScoreOptions["format"]): string
       r.complete ? "complete" : `missing ${summarizeMissing(r.missing)}`,
     ]),
   );
+}
+
+function* map<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
+  for (const item of items) yield f(item);
+}
+
+function isEmpty(items: Iterable<unknown>): boolean {
+  const iterator = items[Symbol.iterator]();
+  const empty = iterator.next().done === true;
+  iterator.return?.();
+  return empty;
 }
 
 function summarizeMissing(missing: string | null): string {

@@ -1,9 +1,7 @@
 import type { Command } from "commander";
 import { ConfigError } from "../../errors.js";
-import { columnNames, iterateRows, openReadOnly, parseParams, prepareQuery } from "../../store/query.js";
-import { formatTable } from "../output.js";
-import { OutputClosed, RowSink } from "../rows.js";
-import { type GlobalOptions, loadSettings } from "../runtime.js";
+import { type Cell, tableLines, writeOut } from "../output.js";
+import type { GlobalOptions } from "../runtime.js";
 
 interface SqlOptions {
   param: string[];
@@ -17,10 +15,16 @@ export function registerSql(program: Command): void {
     .argument("<query>", "one SELECT, WITH, VALUES or EXPLAIN statement; named parameters as :name")
     .option("--param <name=value>", "a named parameter (repeat for more); numbers are bound as numbers", collect, [])
     .option("--format <format>", "table, csv or json", "table")
-    .action((query: string, opts: SqlOptions) => {
+    .action(async (query: string, opts: SqlOptions) => {
       const global = program.opts<GlobalOptions>();
       const format = global.json ? "json" : opts.format;
       if (!["table", "csv", "json"].includes(format)) throw new ConfigError(["--format: must be table, csv or json"]);
+      // Dependencies load when the command runs, so that `--help` stays quick.
+      const [{ columnNames, iterateRows, openReadOnly, parseParams, prepareQuery }, { OutputClosed, RowSink }, { loadSettings }] = await Promise.all([
+        import("../../store/query.js"),
+        import("../rows.js"),
+        import("../runtime.js"),
+      ]);
       const params = parseParams(opts.param);
       const settings = loadSettings(global);
       const db = openReadOnly(settings.dbPath);
@@ -28,9 +32,17 @@ export function registerSql(program: Command): void {
         const stmt = prepareQuery(db, query).raw(true);
         const columns = columnNames(stmt);
         if (format === "table") {
-          const rows: (string | number | null)[][] = [];
-          for (const row of iterateRows(stmt, params)) rows.push(row.map(tableCell));
-          process.stdout.write(`${formatTable(columns, rows)}\n(${rows.length} row${rows.length === 1 ? "" : "s"})\n`);
+          // Read twice (the widths first), so that a table of any length holds one row at a time.
+          let count = 0;
+          const rows = function* (): Generator<Cell[]> {
+            count = 0;
+            for (const row of iterateRows(stmt, params)) {
+              count++;
+              yield row.map(tableCell);
+            }
+          };
+          await writeOut(tableLines(columns, rows));
+          process.stdout.write(`(${count} row${count === 1 ? "" : "s"})\n`);
           return;
         }
         const sink = new RowSink(1, format as "csv" | "json", columns);
@@ -46,7 +58,7 @@ export function registerSql(program: Command): void {
     });
 }
 
-function tableCell(value: unknown): string | number | null {
+function tableCell(value: unknown): Cell {
   if (value === null || value === undefined) return null;
   if (Buffer.isBuffer(value)) return `x'${value.toString("hex")}'`;
   return typeof value === "number" || typeof value === "string" ? value : String(value);

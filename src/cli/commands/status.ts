@@ -1,22 +1,29 @@
 import type { Command } from "commander";
 import { ConfigError } from "../../errors.js";
-import { describeHolder } from "../../coordination/lease.js";
-import { DEFAULT_GRACE_MS, type StatusReport, statusReport } from "../../jobs/status.js";
-import { openDb } from "../../store/open.js";
+import { DEFAULT_GRACE_MS } from "../../jobs/defaults.js";
+import type { StatusReport } from "../../jobs/status.js";
+import type { LeaseHolder } from "../../store/leases.js";
 import type { RunInfo } from "../../store/runs.js";
 import { clockFromEnv } from "../../util/time.js";
 import { formatTable } from "../output.js";
-import { type GlobalOptions, loadSettings } from "../runtime.js";
+import type { GlobalOptions } from "../runtime.js";
 
 export function registerStatus(program: Command): void {
   program
     .command("status")
     .description("projects and their data freshness, last and next runs, failures, rate limits; exit 1 when data is stale")
     .option("--grace <minutes>", "how late a scheduled collect may be before the data counts as stale", String(DEFAULT_GRACE_MS / 60_000))
-    .action((opts: { grace: string }) => {
+    .action(async (opts: { grace: string }) => {
       const global = program.opts<GlobalOptions>();
       const graceMinutes = Number(opts.grace);
       if (!Number.isFinite(graceMinutes) || graceMinutes < 0) throw new ConfigError([`--grace: must be a number of minutes, got ${JSON.stringify(opts.grace)}`]);
+      // Dependencies load when the command runs, so that `--help` stays quick.
+      const [{ loadSettings }, { openDb }, { statusReport }, { describeHolder }] = await Promise.all([
+        import("../runtime.js"),
+        import("../../store/open.js"),
+        import("../../jobs/status.js"),
+        import("../../coordination/lease.js"),
+      ]);
       const settings = loadSettings(global);
       // Read-only: a health check must not migrate, or wait on, a database the daemon writes.
       const db = openDb(settings.dbPath, { create: false, readonly: true });
@@ -26,12 +33,12 @@ export function registerStatus(program: Command): void {
       } finally {
         db.close();
       }
-      process.stdout.write(global.json ? `${JSON.stringify(report, null, 2)}\n` : render(report));
+      process.stdout.write(global.json ? `${JSON.stringify(report, null, 2)}\n` : render(report, describeHolder));
       if (!report.healthy) process.exitCode = 1;
     });
 }
 
-function render(r: StatusReport): string {
+function render(r: StatusReport, describeHolder: (holder: LeaseHolder) => string): string {
   const lines: string[] = [];
   lines.push(r.healthy ? `health: ok (as of ${r.now})` : `health: STALE: ${r.staleness.reason} (grace ${r.staleness.graceMinutes} min)`);
   lines.push(`daemon: ${r.daemon ? `running, ${describeHolder(r.daemon)}` : "not running"}`);

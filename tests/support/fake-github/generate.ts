@@ -41,7 +41,7 @@ export interface RepoSpec {
 export const SHARED_CONTRIBUTORS = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi"] as const;
 
 /** mulberry32: tiny, fast, good enough for test data. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0 || 0x9e3779b9;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -1,0 +1,46 @@
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+import { CLI, tempDir } from "../support/cli.js";
+
+/** Runs the built CLI with a module hook that records every module it loads. */
+function loadedModules(args: string[]): { code: number | null; stdout: string; modules: string[] } {
+  const dir = tempDir();
+  const log = join(dir, "modules.log");
+  const hooks = join(dir, "hooks.mjs");
+  writeFileSync(
+    hooks,
+    `import { appendFileSync } from "node:fs";
+export async function resolve(specifier, context, next) {
+  const result = await next(specifier, context);
+  appendFileSync(${JSON.stringify(log)}, result.url + "\\n");
+  return result;
+}
+`,
+  );
+  const register = join(dir, "register.mjs");
+  writeFileSync(register, `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+  writeFileSync(log, "");
+  const run = spawnSync(process.execPath, ["--import", pathToFileURL(register).href, CLI, ...args], { encoding: "utf8" });
+  return { code: run.status, stdout: run.stdout, modules: readFileSync(log, "utf8").split("\n").filter(Boolean) };
+}
+
+const HEAVY = ["zod", "yaml", "pino", "pino-pretty", "@octokit", "better-sqlite3", "node-cron", "cli-progress"];
+
+describe("the fixed cost of a command", () => {
+  it.each([[["--help"]], [["score", "--help"]], [["backfill", "--help"]], [["status", "--help"]]])("%j loads none of the commands' dependencies", (args) => {
+    const { code, stdout, modules } = loadedModules(args);
+    expect(code).toBe(0);
+    expect(stdout).toContain("Usage: oss-pulse");
+    expect(modules.some((m) => m.includes("/node_modules/commander/"))).toBe(true);
+    const heavy = modules.filter((m) => HEAVY.some((name) => m.includes(`/node_modules/${name}/`)));
+    expect(heavy).toEqual([]);
+  });
+
+  it("a command loads what it needs when it runs", () => {
+    const { modules } = loadedModules(["--config", "/nonexistent/oss-pulse.yaml", "score"]);
+    expect(modules.some((m) => m.includes("/node_modules/zod/"))).toBe(true);
+  });
+});
