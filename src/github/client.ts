@@ -190,6 +190,8 @@ export class GitHubClient {
       const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
       const { [USAGE_HEADER]: usage, ...headers } = (init?.headers ?? {}) as Record<string, string>;
       let url = String(input instanceof Request ? input.url : input);
+      // A retry the plugins still make after a stop: not sent, not counted.
+      if (init?.signal?.aborted) throw new NotRetried(new StoppedError());
       for (let hops = 0; ; hops++) {
         let response: Response;
         try {
