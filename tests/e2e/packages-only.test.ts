@@ -16,8 +16,9 @@ const PYPI_FROM = addDays(TODAY, -100);
 function series(from: Day, to: Day, base: number, step: number): DailyFigures {
   return Object.fromEntries(daysFrom(from, to).map((d, i) => [d, base + ((i * step) % 97)]));
 }
-const NPM = series(NPM_FROM, TODAY, 1_000, 13);
-const PYPI = series(PYPI_FROM, TODAY, 200, 7);
+const LATER = addDays(TODAY, 2);
+const NPM = series(NPM_FROM, LATER, 1_000, 13);
+const PYPI = series(PYPI_FROM, LATER, 200, 7);
 
 /** Downloads in the 30 days ending on `day` (a day not listed had none). */
 function last30(daily: DailyFigures, day: Day): number {
@@ -92,5 +93,16 @@ models:
     const early = rows.find((r) => r.day === addDays(PYPI_FROM, -60))!;
     expect(early.u).toBeNull();
     expect(early.missing).toContain("downloads:pypi:solo-pkg");
+
+    // Two days on, a collect and a score: the new days are scored from the new downloads.
+    registries.setToday(LATER);
+    const later = { OSS_PULSE_NOW: `${LATER}T12:00:00Z` };
+    const collect = await runCli(["--config", config, "--json", "collect"], { env: later });
+    expect(collect.code, collect.stderr).toBe(0);
+    const rescored = await runCli(["--config", config, "score", "--json", "--from", addDays(LATER, -1), "--to", addDays(LATER, -1)], { env: later });
+    expect(rescored.code, rescored.stderr).toBe(0);
+    const [next] = (JSON.parse(rescored.stdout) as ScoreRow[]).filter((r) => r.project === "solo");
+    expect(next?.day).toBe(addDays(LATER, -1));
+    expect(next?.u).toBe(last30(NPM, addDays(LATER, -1)) + last30(PYPI, addDays(LATER, -1)));
   });
 });
