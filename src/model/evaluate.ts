@@ -65,9 +65,12 @@ export interface PackageDownloads {
 
 /**
  * The first day anything is known of the project: its first event, snapshot or retained star,
- * of a repo that belonged to it then (a repo that joined late counts from the day it joined).
+ * of a repo that belonged to it then (a repo that joined late counts from the day it joined);
+ * with none of those (a project of packages only, or whose repos have no data yet), its
+ * packages' first download or stated total. Days before a project's repos are known would have
+ * every repo part missing, so packages do not move a repo-backed project's first day back.
  */
-export function firstDayOf(repos: readonly RepoData[], events: ReadonlyMap<Day, EventCounts>): Day | null {
+export function firstDayOf(repos: readonly RepoData[], events: ReadonlyMap<Day, EventCounts>, packagesFirstDay: Day | null = null): Day | null {
   const firsts: Day[] = [];
   const perRepo = repos.length > 0 && repos.every((r) => r.events);
   if (!perRepo) {
@@ -92,7 +95,7 @@ export function firstDayOf(repos: readonly RepoData[], events: ReadonlyMap<Day, 
     firsts.push(first);
   }
   firsts.sort();
-  return firsts[0] ?? null;
+  return firsts[0] ?? packagesFirstDay;
 }
 
 /**

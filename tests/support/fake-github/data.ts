@@ -93,7 +93,10 @@ export interface FakeRepo {
   empty?: boolean;
   /** Views and clones per UTC day, for a token with push access; absent: the token may not push (403). */
   traffic?: { views: FakeTrafficDay[]; clones: FakeTrafficDay[] };
+  /** The branch tip when commits were added whose dates are older than the newest (a merge). */
+  tipSha?: string;
 }
+
 
 export interface FakeTrafficDay {
   day: string;
@@ -374,6 +377,10 @@ export class FakeGitHubState {
     const repo = this.mustGet(fullName);
     repo.commits.push(...commits);
     repo.empty = false;
+    // Added commits are pushed on top: the tip moves to the last one, whatever its date.
+    const newest = repo.commits.reduce((a, b) => (b.committedAt > a.committedAt ? b : a), repo.commits[0]!);
+    const tip = commits.at(-1);
+    repo.tipSha = tip && tip.sha !== newest.sha ? tip.sha : undefined;
     this.touchRepo(repo);
   }
 
