@@ -70,6 +70,8 @@ const githubSchema = z
     graphql: z.enum(["auto", "always", "never"]).default("auto").describe("batch snapshots through GraphQL (needs a token)"),
     timeoutMs: z.number().int().min(100).max(600_000).default(30_000).describe("per-attempt request timeout"),
     concurrency: z.number().int().min(1).max(16).default(4).describe("repositories collected at once"),
+    restPointsPerMinute: z.number().int().min(1).default(900).describe("REST requests sent in any minute, 304s included (GitHub's secondary limit)"),
+    graphqlPointsPerMinute: z.number().int().min(1).default(2000).describe("GraphQL queries sent in any minute (GitHub's secondary limit)"),
     userAgent: z.string().min(1).default("oss-pulse").describe("User-Agent sent to GitHub"),
     retryBaseMs: z.number().int().min(0).max(60_000).default(1000).describe("base of retry back-off and rate-limit waits, in ms per second of wait"),
   })

@@ -12,7 +12,9 @@ import { type Sleep, realSleep, unlessStopped } from "../util/time.js";
 import { Accounting, USAGE_HEADER } from "./accounting.js";
 import { RedirectRefusedError, classifyError, isPageTooBig } from "./errors.js";
 import { repoNameProblem } from "./names.js";
+import { type PaceLimits, Pacer } from "./pace.js";
 import { SNAPSHOT_BATCH_SIZE, snapshotBatchQuery } from "./queries.js";
+import { forEachLimit } from "../util/pool.js";
 import { RateLimitNode, ReleaseItem, RepoResponse, RepoSnapshotNode, StarWeek } from "./schemas.js";
 
 const GitHubOctokit = Octokit.plugin(retry, throttling);
@@ -37,6 +39,8 @@ export interface GitHubClientOptions {
   /** Longest wait for a rate-limit reset before giving up on a request, in seconds. */
   maxRateLimitWaitSec?: number;
   cache?: ConditionalCache;
+  /** Secondary-limit pace of all requests together; none when absent (tests of the client alone). */
+  pace?: PaceLimits;
   sleep?: Sleep;
   now?: () => Date;
   warn?: (message: string) => void;
@@ -58,6 +62,11 @@ export interface ListPage<T> {
   notModified: boolean;
 }
 
+/** A conditional read of a repository: its fields, or "unchanged since the stored ETag". */
+export type RepoIfChanged =
+  | { notModified: false; info: RepoResponse; url: string; scope: string; etag: string | null }
+  | { notModified: true; url: string; scope: string; etag: string | null };
+
 export interface SnapshotResult {
   fullName: string;
   node?: RepoSnapshotNode;
@@ -65,6 +74,14 @@ export interface SnapshotResult {
 }
 
 const MIN_PAGE = 25;
+/** Snapshot queries in flight at once (each is one secondary-limit point, paced with the rest). */
+const SNAPSHOT_CONCURRENCY = 4;
+/**
+ * plugin-throttling sends every GraphQL request through its "write" group, one a second, as if
+ * it were a mutation. oss-pulse sends only queries, which GitHub counts as one secondary point
+ * each (2,000 a minute), and paces them itself (Pacer): this group lets them through.
+ */
+const QUERIES_ARE_NOT_WRITES = { key: () => ({ schedule: <T>(_options: unknown, job: () => Promise<T>) => job() }) };
 /**
  * Pages one stream may read in one run when the list does not say how long it is (no
  * rel="last" on its first page): two million items at 100 a page, more than any repository has.
@@ -87,9 +104,11 @@ export class GitHubClient {
   private readonly now: () => Date;
   /** The stop signal of the work calling now (see `stoppable`). */
   private readonly stopSignal = new AsyncLocalStorage<AbortSignal>();
+  private readonly pacer: Pacer | null;
 
   constructor(private readonly options: GitHubClientOptions) {
     this.apiUrl = options.apiUrl.replace(/\/+$/, "");
+    this.pacer = options.pace ? new Pacer(options.pace) : null;
     this.graphqlPath = options.graphqlUrl ?? defaultGraphqlUrl(this.apiUrl);
     this.sleep = options.sleep ?? realSleep;
     this.now = options.now ?? (() => new Date());
@@ -133,6 +152,8 @@ export class GitHubClient {
       // 403/429 belong to the throttler, 409 (empty repository) is an answer, not a fault.
       retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451], retries: 3, retryAfterBaseValue: base },
       throttle: {
+        // Typed as a Bottleneck group, of which the plugin calls only key().schedule() (wrap-request.js).
+        ...(this.options.pace ? { write: QUERIES_ARE_NOT_WRITES as never } : {}),
         retryAfterBaseValue: base,
         fallbackSecondaryRateRetryAfter: 60,
         // The log says "retry in" only for a retry that is really made.
@@ -143,6 +164,8 @@ export class GitHubClient {
         },
         onSecondaryRateLimit: (after: number, opts: { method: string; url: string }, _o: unknown, retryCount: number) => {
           const retry = retryCount < 3 && after <= maxWait;
+          // GitHub asks for a pause, not a slower pace for this request alone: every request waits.
+          this.pacer?.pause(after * base);
           warn(`GitHub secondary rate limit on ${opts.method} ${opts.url}; ${retry ? `retry in ${after}s` : `giving up after ${retryCount} retries`}`);
           return retry;
         },
@@ -194,6 +217,7 @@ export class GitHubClient {
       if (init?.signal?.aborted) throw new NotRetried(new StoppedError());
       for (let hops = 0; ; hops++) {
         let response: Response;
+        await this.pacer?.take(url.split("?")[0] === this.graphqlPath ? "graphql" : "rest");
         try {
           response = await fetch(url, { ...init, headers, signal, redirect: "manual" });
         } catch (error) {
@@ -232,12 +256,15 @@ export class GitHubClient {
     return sameResource(new URL(from).pathname.slice(prefix.length), to) ? target.toString() : null;
   }
 
-  /** The instance to use for a target: stable per target (so conditional requests hit), unless its budget runs low. */
-  private pick(target: string): { octokit: GitHubOctokit; label: string } {
+  /**
+   * The instance to use for a target: stable per target (so conditional requests hit), unless
+   * its budget in that resource runs low; then the one with the most left.
+   */
+  private pick(target: string, resource: "core" | "graphql" = "core"): { octokit: GitHubOctokit; label: string } {
     if (this.instances.length === 1) return this.instances[0]!;
     const preferred = this.instances[hashIndex(target, this.instances.length)]!;
-    if (this.accounting.remaining(preferred.label) > 100) return preferred;
-    return [...this.instances].sort((a, b) => this.accounting.remaining(b.label) - this.accounting.remaining(a.label))[0]!;
+    if (this.accounting.remaining(preferred.label, resource) > 100) return preferred;
+    return [...this.instances].sort((a, b) => this.accounting.remaining(b.label, resource) - this.accounting.remaining(a.label, resource))[0]!;
   }
 
   async getRepo(fullName: string): Promise<RepoResponse> {
@@ -247,6 +274,24 @@ export class GitHubClient {
       const response = await octokit.request("GET /repos/{owner}/{repo}", { owner, repo });
       return parseWith(RepoResponse(this.now()), response.data, `GET /repos/${fullName}`);
     } catch (error) {
+      throw classifyError(error, fullName, `GET /repos/${fullName}`);
+    }
+  }
+
+  /**
+   * The repository, asked with the ETag of its last answer: a 304 says nothing in it moved
+   * (its counts, its pushed_at), which is how a run without a token skips a quiet repository.
+   */
+  async getRepoIfChanged(fullName: string): Promise<RepoIfChanged> {
+    const { octokit, label } = this.pick(fullName);
+    const url = `/repos/${fullName}`;
+    const etag = this.options.cache?.get(url, label);
+    try {
+      const response = await octokit.request(`GET ${this.absolute(url)}`, { headers: etag ? { "if-none-match": etag } : {} });
+      const info = parseWith(RepoResponse(this.now()), response.data, `GET /repos/${fullName}`);
+      return { notModified: false, info, url, scope: label, etag: response.headers.etag ?? null };
+    } catch (error) {
+      if (error instanceof RequestError && error.status === 304) return { notModified: true, url, scope: label, etag: etag ?? null };
       throw classifyError(error, fullName, `GET /repos/${fullName}`);
     }
   }
@@ -267,15 +312,18 @@ export class GitHubClient {
 
   /** Snapshots of many repos through GraphQL aliases; one failing repo does not fail the batch. */
   async snapshots(fullNames: string[]): Promise<SnapshotResult[]> {
-    const results: SnapshotResult[] = [];
-    for (let start = 0; start < fullNames.length; start += SNAPSHOT_BATCH_SIZE) {
-      results.push(...(await this.snapshotBatch(fullNames.slice(start, start + SNAPSHOT_BATCH_SIZE))));
-    }
-    return results;
+    const batches: string[][] = [];
+    for (let start = 0; start < fullNames.length; start += SNAPSHOT_BATCH_SIZE) batches.push(fullNames.slice(start, start + SNAPSHOT_BATCH_SIZE));
+    const answers: SnapshotResult[][] = [];
+    // Queries in parallel only where the pacer bounds them; otherwise the throttler's one a second.
+    await forEachLimit(batches, this.pacer ? SNAPSHOT_CONCURRENCY : 1, async (batch, i) => {
+      answers[i] = await this.snapshotBatch(batch);
+    });
+    return answers.flat();
   }
 
   private async snapshotBatch(fullNames: string[]): Promise<SnapshotResult[]> {
-    const { octokit } = this.pick(fullNames[0] ?? "");
+    const { octokit } = this.pick(fullNames[0] ?? "", "graphql");
     const variables: Record<string, string> = {};
     fullNames.forEach((name, i) => {
       const [owner, repo] = name.split("/") as [string, string];

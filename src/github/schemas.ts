@@ -22,6 +22,8 @@ export const RepoResponse = (now: Date) =>
   full_name: repoName,
   default_branch: z.string().nullable().optional(),
   created_at: instantAt(now),
+  /** The last push: the change marker of the commit stream without a token. */
+  pushed_at: instantAt(now).nullable().optional(),
   stargazers_count: count,
   forks_count: count,
   subscribers_count: count.optional(),
@@ -92,13 +94,17 @@ export const RepoSnapshotNode = (now: Date) =>
   nameWithOwner: repoName,
   createdAt: instantAt(now),
   isEmpty: z.boolean(),
-  defaultBranchRef: z.object({ name: z.string() }).nullable(),
+  defaultBranchRef: z
+    .object({ name: z.string(), target: z.object({ oid: z.string(), committedDate: instantAt(now).optional() }).nullable() })
+    .nullable(),
   stargazerCount: count,
   forkCount: count,
   watchers: z.object({ totalCount: count }),
   openIssues: z.object({ totalCount: count }),
   openPullRequests: z.object({ totalCount: count }),
-  releases: z.object({ totalCount: count }),
+  releases: z.object({ totalCount: count, nodes: z.array(z.object({ databaseId: z.number().int().nullable(), updatedAt: instantAt(now) })) }),
+  lastIssue: z.object({ nodes: z.array(z.object({ updatedAt: instantAt(now) })) }),
+  lastPullRequest: z.object({ nodes: z.array(z.object({ updatedAt: instantAt(now) })) }),
 });
 export type RepoSnapshotNode = z.infer<ReturnType<typeof RepoSnapshotNode>>;
 

@@ -1,9 +1,11 @@
 import { selectProjects } from "../config/projects.js";
 import { AuthError, OfflineError, UnavailableError, errorMessage } from "../errors.js";
 import type { SnapshotResult } from "../github/client.js";
-import { type RepoRow, reposOf, setReleaseDownloads, setSnapshotReleaseCount, syncProjects, upsertRepoSnapshot } from "../store/repos.js";
-import { completeSync, getSync } from "../store/sync.js";
-import { BEGINNING, addDays, dayOf } from "../util/time.js";
+import type { RepoSnapshotNode } from "../github/schemas.js";
+import { type MarkedStream, type Markers, getMarkers, setMarker } from "../store/markers.js";
+import { type RepoRow, carrySnapshot, reposOf, setReleaseDownloads, setSnapshotReleaseCount, syncProjects, upsertRepoSnapshot } from "../store/repos.js";
+import { completeSync, getSync, saveFirstPage } from "../store/sync.js";
+import { BEGINNING, addDays, dayOf, toIso } from "../util/time.js";
 import { type JobContext, maxWindow } from "./context.js";
 import { identify, restIdentity } from "./identify.js";
 import { type RunSummary, runTargets } from "./run.js";
@@ -52,10 +54,50 @@ export async function collect(ctx: JobContext, options: CollectOptions = {}): Pr
   return { ...summary, day };
 }
 
+/**
+ * What the snapshot says of each stream: its marker (null: unknown, so the stream is read) and
+ * whether it has nothing at all in the model window (so a first sync needs no request either).
+ */
+interface Observed {
+  markers: Markers;
+  nothingInWindow: Record<MarkedStream, boolean>;
+  /** A 304 on the repository: nothing in it moved since its stored ETag. */
+  unchanged: boolean;
+}
+
+/** Change markers from the GraphQL snapshot: the head oid, the newest issue and pull request update, the newest release. */
+export function observedOf(node: RepoSnapshotNode, windowStart: string): Observed {
+  const head = node.defaultBranchRef?.target ?? null;
+  const issue = node.lastIssue.nodes[0]?.updatedAt ?? null;
+  const pull = node.lastPullRequest.nodes[0]?.updatedAt ?? null;
+  const release = node.releases.nodes[0] ?? null;
+  const before = (instant: string | null | undefined) => instant === null || instant === undefined || Date.parse(instant) < Date.parse(windowStart);
+  return {
+    markers: {
+      commits: head?.oid ?? null,
+      issues: `${issue ? toIso(issue) : "none"} ${pull ? toIso(pull) : "none"}`,
+      releases: `${node.releases.totalCount} ${release?.databaseId ?? "none"} ${release ? toIso(release.updatedAt) : "none"}`,
+    },
+    nothingInWindow: {
+      // Commit dates are not ordered along history; the crawls' lookback covers that, and here a
+      // head older than the window is taken to mean no commit in it, as GitHub's `since` would.
+      commits: head?.committedDate !== undefined && before(head.committedDate),
+      issues: before(issue) && before(pull),
+      releases: node.releases.totalCount === 0,
+    },
+    unchanged: false,
+  };
+}
+
 async function collectRepo(ctx: JobContext, repo: RepoRow, snapshot: SnapshotResult | undefined, now: Date): Promise<void> {
   const { db, github } = ctx;
   const day = dayOf(now);
+  const firstDay = addDays(day, -(maxWindow(ctx.config) - 1));
+  const windowStart = `${firstDay}T00:00:00Z`;
   let isEmpty = false;
+  let observed: Observed = { markers: { commits: null, issues: null, releases: null }, nothingInWindow: { commits: false, issues: false, releases: false }, unchanged: false };
+  /** Without a token: the repository's ETag, stored once every stream has been read. */
+  let repoValidator: { url: string; scope: string; etag: string | null } | null = null;
   // A snapshot that GraphQL could not give is taken through REST: a day's star count missed
   // cannot be filled in later. REST also tells deleted, blocked and moved repos apart (404,
   // 451, 301) where GraphQL says only "not found".
@@ -73,6 +115,7 @@ async function collectRepo(ctx: JobContext, repo: RepoRow, snapshot: SnapshotRes
       createdAt: node.createdAt,
     }, now);
     isEmpty = node.isEmpty;
+    observed = observedOf(node, windowStart);
     upsertRepoSnapshot(db, repo.id, day, now, {
       stars: node.stargazerCount,
       forks: node.forkCount,
@@ -83,53 +126,88 @@ async function collectRepo(ctx: JobContext, repo: RepoRow, snapshot: SnapshotRes
       releaseDownloads: null,
     });
   } else {
-    const info = await github.getRepo(repo.full_name);
-    repo = identify(ctx, repo, restIdentity(info), now);
-    const openPrs = await github.countOpenPulls(repo.full_name);
-    upsertRepoSnapshot(db, repo.id, day, now, {
-      stars: info.stargazers_count,
-      forks: info.forks_count,
-      watchers: info.subscribers_count ?? null,
-      // open_issues_count counts open pull requests too.
-      openIssues: Math.max(0, info.open_issues_count - openPrs),
-      openPrs,
-      releases: null,
-      releaseDownloads: null,
-    });
+    // One conditional request says whether anything in the repository moved.
+    let answer = await github.getRepoIfChanged(repo.full_name);
+    if (answer.notModified && !carrySnapshot(db, repo.id, day, now)) {
+      answer = { notModified: false, info: await github.getRepo(repo.full_name), url: answer.url, scope: answer.scope, etag: null };
+    }
+    if (answer.notModified) {
+      observed = { ...observed, unchanged: true };
+    } else {
+      const info = answer.info;
+      repo = identify(ctx, repo, restIdentity(info), now);
+      repoValidator = { url: answer.url, scope: answer.scope, etag: answer.etag };
+      // The last push moves with every commit and tag; issues and releases are read with their own validators.
+      observed.markers.commits = info.pushed_at ? toIso(info.pushed_at) : null;
+      const openPrs = await github.countOpenPulls(repo.full_name);
+      upsertRepoSnapshot(db, repo.id, day, now, {
+        stars: info.stargazers_count,
+        forks: info.forks_count,
+        watchers: info.subscribers_count ?? null,
+        // open_issues_count counts open pull requests too.
+        openIssues: Math.max(0, info.open_issues_count - openPrs),
+        openPrs,
+        releases: null,
+        releaseDownloads: null,
+      });
+    }
   }
 
-  const firstDay = addDays(day, -(maxWindow(ctx.config) - 1));
   const stream: StreamContext = { db, github, now };
+  const stored = getMarkers(db, repo.id);
   const problems: string[] = [];
-  const run = async (name: string, work: () => Promise<unknown>): Promise<void> => {
+  /**
+   * One stream: skipped when it has been synced and its marker has not moved (or the repository
+   * answered 304), and on a first sync when it has nothing in the window; read otherwise. Either
+   * way a skipped stream is synced to now, so its days stay complete. The marker is stored only
+   * after a successful read.
+   */
+  const sync = async (name: MarkedStream, coversFrom: string, crawl: () => Promise<unknown>): Promise<void> => {
+    const state = getSync(db, repo.id, name);
+    const marker = observed.markers[name];
+    if (!state?.cursor) {
+      if (state?.syncedTo && (observed.unchanged || (marker !== null && stored[name] === marker))) {
+        completeSync(db, repo.id, name, null, now, now);
+        return;
+      }
+      if (!state?.syncedTo && marker !== null && observed.nothingInWindow[name]) {
+        completeSync(db, repo.id, name, coversFrom, now, now);
+        setMarker(db, repo.id, name, marker, now);
+        return;
+      }
+    }
     try {
-      await work();
+      await crawl();
+      if (marker !== null) setMarker(db, repo.id, name, marker, now);
     } catch (error) {
       if (error instanceof AuthError || error instanceof OfflineError) throw error;
       problems.push(`${name}: ${errorMessage(error)}`);
     }
   };
-  // First time: one model window back. After that: from the last completed sync (minus a lookback).
-  const lastSync = (s: "commits" | "issues") => getSync(db, repo.id, s)?.syncedTo ?? null;
-  const windowStart = `${firstDay}T00:00:00Z`;
+  // First time: one model window back. After that: from what is stored (see commitsSince).
   if (!isEmpty) {
-    const synced = lastSync("commits");
-    await run("commits", () =>
-      crawlCommits(stream, repo, { mode: "collect", since: synced ? commitsSince(db, repo.id, synced, now) : windowStart, coversFrom: synced ? null : firstDay }),
-    );
+    await sync("commits", firstDay, () => {
+      const synced = getSync(db, repo.id, "commits");
+      const since = synced?.syncedTo ? commitsSince(db, repo.id, synced.syncedTo, now, synced.coveredFrom) : windowStart;
+      return crawlCommits(stream, repo, { mode: "collect", since, coversFrom: synced?.syncedTo ? null : firstDay });
+    });
   } else {
     // An empty repository has no history to miss.
     completeSync(db, repo.id, "commits", BEGINNING, now, now);
   }
-  const issuesSynced = lastSync("issues");
-  await run("issues", () =>
-    crawlIssues(stream, repo, { mode: "collect", since: issuesSynced ? issuesSince(db, repo.id, issuesSynced) : windowStart, coversFrom: issuesSynced ? null : firstDay }),
-  );
-  await run("releases", async () => {
-    // The whole release list is read every time, so it covers the repo's whole life.
-    await crawlReleases(stream, repo, { mode: "collect", since: null, coversFrom: repo.created_at ? dayOf(repo.created_at) : firstDay });
-    setReleaseDownloads(db, repo.id, day);
-    if (!snapshot) setSnapshotReleaseCount(db, repo.id, day);
+  await sync("issues", firstDay, () => {
+    const synced = getSync(db, repo.id, "issues");
+    const since = synced?.syncedTo ? issuesSince(db, repo.id, synced.syncedTo, synced.coveredFrom) : windowStart;
+    return crawlIssues(stream, repo, { mode: "collect", since, coversFrom: synced?.syncedTo ? null : firstDay });
   });
+  const releasesFrom = repo.created_at ? dayOf(repo.created_at) : firstDay;
+  await sync("releases", releasesFrom, async () => {
+    // The whole release list is read, so it covers the repo's whole life.
+    await crawlReleases(stream, repo, { mode: "collect", since: null, coversFrom: releasesFrom });
+    setReleaseDownloads(db, repo.id, day);
+  });
+  if (!snapshot && !observed.unchanged) setSnapshotReleaseCount(db, repo.id, day);
   if (problems.length > 0) throw new Error(problems.join("; "));
+  // Only now is the repository's ETag worth keeping: a 304 on it skips every stream tomorrow.
+  if (repoValidator) saveFirstPage(db, { ...repoValidator, next: null }, now);
 }

@@ -31,6 +31,7 @@ export function createGitHubClient(config: Config, tokens: string[], db: Db, log
     graphql: config.github.graphql,
     retryBaseMs: config.github.retryBaseMs,
     cache: { get: (url, scope) => getEtag(db, url, scope) },
+    pace: { restPerMinute: config.github.restPointsPerMinute, graphqlPerMinute: config.github.graphqlPointsPerMinute },
     now: clock,
     ...(sleep ? { sleep } : {}),
     warn: (message) => log.warn(message),

@@ -127,22 +127,33 @@ export async function crawlIssues(ctx: StreamContext, repo: RepoRow, plan: Crawl
 
 /**
  * The issue crawl's starting point after a completed crawl: the newest `updated_at` seen (so an
- * unchanged repo answers 304), else the last sync minus the lookback, never bridging a gap unread.
+ * unchanged repo answers 304). With none stored, the start of what the stream covers, which
+ * does not move from day to day either; only without that, the last sync minus the lookback.
  */
-export function issuesSince(db: Db, repoId: number, syncedTo: string): string {
+export function issuesSince(db: Db, repoId: number, syncedTo: string, coveredFrom?: string | null): string | null {
   const latest = latestIssueUpdate(db, repoId);
-  return latest ?? toIso(new Date(Date.parse(syncedTo) - LOOKBACK_MS));
+  if (latest !== null) return latest;
+  if (coveredFrom) return coverageStart(coveredFrom);
+  return toIso(new Date(Date.parse(syncedTo) - LOOKBACK_MS));
 }
 
 /**
  * Where an incremental commit crawl starts: the lookback before the newest commit seen or the
  * last sync, whichever is earlier. A commit dated in the future cannot move it past now, and a
- * quiet repo keeps the same URL from day to day (so it answers 304).
+ * quiet repo keeps the same URL from day to day (so it answers 304). With no commit stored, the
+ * start of what the stream covers (null: the whole list, for a stream covered from the beginning).
  */
-export function commitsSince(db: Db, repoId: number, syncedTo: string, now: Date): string {
+export function commitsSince(db: Db, repoId: number, syncedTo: string, now: Date, coveredFrom?: string | null): string | null {
   const latest = latestCommitDate(db, repoId);
+  if (latest === null && coveredFrom) return coverageStart(coveredFrom);
   const bound = Math.min(Date.parse(syncedTo), now.getTime(), latest ? Date.parse(latest) : Number.POSITIVE_INFINITY);
   return toIso(new Date(bound - LOOKBACK_MS));
+}
+
+/** The instant a stream's coverage starts; null for "from the beginning" (no lower bound) or unknown. */
+function coverageStart(coveredFrom: string | null | undefined): string | null {
+  if (!coveredFrom || coveredFrom === BEGINNING) return null;
+  return `${coveredFrom}T00:00:00Z`;
 }
 
 async function followLinks<T>(

@@ -150,6 +150,24 @@ export function upsertRepoSnapshot(db: Db, repoId: number, day: string, takenAt:
   ).run({ repoId, day, takenAt: toIso(takenAt), ...s });
 }
 
+/**
+ * A day's snapshot copied from the repo's latest earlier one, for a repository GitHub says has
+ * not changed since (a 304): false when there is none to copy. A day already taken is kept.
+ * Release downloads are not in the repository's answer, so they stay unknown for the day.
+ */
+export function carrySnapshot(db: Db, repoId: number, day: string, takenAt: Date): boolean {
+  const result = db
+    .prepare(
+      `INSERT INTO repo_snapshots (repo_id, day, taken_at, stars, forks, watchers, open_issues, open_prs, releases, release_downloads)
+       SELECT repo_id, @day, @takenAt, stars, forks, watchers, open_issues, open_prs, releases, NULL
+       FROM repo_snapshots WHERE repo_id = @repoId AND day < @day ORDER BY day DESC LIMIT 1
+       ON CONFLICT (repo_id, day) DO NOTHING`,
+    )
+    .run({ repoId, day, takenAt: toIso(takenAt) });
+  if (result.changes > 0) return true;
+  return db.prepare("SELECT 1 FROM repo_snapshots WHERE repo_id = ? AND day = ?").get(repoId, day) !== undefined;
+}
+
 export function setReleaseDownloads(db: Db, repoId: number, day: string): void {
   db.prepare(
     `UPDATE repo_snapshots SET release_downloads =

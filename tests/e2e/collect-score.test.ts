@@ -142,10 +142,10 @@ describe("collect then score, end to end", () => {
     const run = await runCli(["--config", config, "collect"], { env: env(DAY2) });
     outputs.push(run.stdout, run.stderr);
     expect(run.code).toBe(0);
-    // An unchanged repo costs its snapshot share and conditional requests, not a re-crawl.
-    const commitPages = fake.requests.filter((r) => r.path.endsWith("/commits"));
-    expect(commitPages.length).toBe(5);
-    expect(fake.requests.filter((r) => r.status === 304).length).toBeGreaterThan(0);
+    // Only the stream that moved is read; an unchanged repo costs its share of the snapshot query alone.
+    const rest = fake.requests.filter((r) => r.resource === "core");
+    expect(rest.map((r) => r.path)).toEqual(["/repos/acme/a1/commits"]);
+    expect(fake.requests.filter((r) => r.resource === "graphql")).toHaveLength(1);
   });
 
   it("scores A, N, U and f for both days as computed independently", async () => {
@@ -192,7 +192,7 @@ describe("collect then score, end to end", () => {
 
   it("never lets the token reach stdout, stderr, logs or the database", async () => {
     // Error paths too: a 5xx storm, a rejected token, a bad config.
-    fake.state.faults.add({ path: /\/issues$/, respond: { status: 503, body: { message: "Service Unavailable" } } });
+    fake.state.faults.add({ path: /^\/(graphql|repos\/)/, respond: { status: 503, body: { message: "Service Unavailable" } } });
     const failing = await runCli(["--config", config, "collect"], { env: env(DAY2) });
     outputs.push(failing.stdout, failing.stderr);
     expect(failing.code, failing.stdout + failing.stderr).toBe(1);

@@ -33,13 +33,15 @@ function node(change: Record<string, unknown> = {}): Record<string, unknown> {
     nameWithOwner: "o/r",
     createdAt: "2020-01-01T00:00:00Z",
     isEmpty: false,
-    defaultBranchRef: { name: "main" },
+    defaultBranchRef: { name: "main", target: { oid: "a1b2c3", committedDate: "2026-11-01T00:00:00Z" } },
     stargazerCount: 3,
     forkCount: 1,
     watchers: { totalCount: 1 },
     openIssues: { totalCount: 0 },
     openPullRequests: { totalCount: 0 },
-    releases: { totalCount: 0 },
+    releases: { totalCount: 0, nodes: [] },
+    lastIssue: { nodes: [] },
+    lastPullRequest: { nodes: [] },
     ...change,
   };
 }

@@ -10,8 +10,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../../../src/util/paths.js";
-import type { DocumentNode, GraphQLError, GraphQLFieldResolver, GraphQLSchema } from "graphql";
-import { buildSchema, execute, parse, validate } from "graphql";
+import type { DocumentNode, GraphQLError, GraphQLFieldResolver, GraphQLSchema, SelectionSetNode, ValueNode } from "graphql";
+import { Kind, buildSchema, execute, getNamedType, isInterfaceType, isObjectType, parse, validate } from "graphql";
 import type { FakeCommit, FakeGitHubState, FakeIssue, FakeRelease, FakeRepo } from "./data.js";
 import { fullNameOf, nodeId, parseBound, userId } from "./data.js";
 import { searchIssues } from "./search.js";
@@ -87,6 +87,72 @@ const strictResolver: GraphQLFieldResolver<unknown, GraphqlContext> = (source, a
   if (value !== undefined) return value;
   throw new Error(`fake-github does not implement ${info.parentType.name}.${info.fieldName}`);
 };
+
+/**
+ * A query's primary-limit cost by GitHub's published formula: the requests needed to fill every
+ * connection, assuming each reaches its `first`/`last`, divided by 100 and rounded, at least 1.
+ * (docs: graphql/overview/rate-limits-and-query-limits-for-the-graphql-api, "Calculating a rate
+ * limit score"). A body that does not parse or validate costs 1.
+ */
+export function queryCost(body: GraphqlRequestBody): number {
+  if (typeof body.query !== "string") return 1;
+  const schema = githubSchema();
+  let document: DocumentNode;
+  try {
+    document = parse(body.query);
+  } catch {
+    return 1;
+  }
+  if (validate(schema, document).length > 0) return 1;
+  const variables = (body.variables ?? {}) as Record<string, unknown>;
+  const fragments = new Map<string, { typeName: string; selections: SelectionSetNode }>();
+  for (const d of document.definitions) {
+    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, { typeName: d.typeCondition.name.value, selections: d.selectionSet });
+  }
+  const intArg = (value: ValueNode | undefined): number | null => {
+    if (!value) return null;
+    if (value.kind === Kind.INT) return Number(value.value);
+    if (value.kind === Kind.VARIABLE) {
+      const v = variables[value.name.value];
+      return typeof v === "number" ? v : null;
+    }
+    return null;
+  };
+  let requests = 0;
+  // `times`: how many parents this selection is resolved for.
+  const walk = (typeName: string, set: SelectionSetNode, times: number, pageSize: number | null): void => {
+    const type = schema.getType(typeName);
+    if (!type || !(isObjectType(type) || isInterfaceType(type))) return;
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.FRAGMENT_SPREAD) {
+        const f = fragments.get(sel.name.value);
+        if (f) walk(f.typeName, f.selections, times, pageSize);
+        continue;
+      }
+      if (sel.kind === Kind.INLINE_FRAGMENT) {
+        walk(sel.typeCondition?.name.value ?? typeName, sel.selectionSet, times, pageSize);
+        continue;
+      }
+      if (!sel.selectionSet) continue;
+      const field = type.getFields()[sel.name.value];
+      if (!field) continue;
+      const named = getNamedType(field.type).name;
+      // Inside a connection, only its nodes and edges repeat once per item of the page.
+      const each = pageSize !== null && (sel.name.value === "nodes" || sel.name.value === "edges") ? times * pageSize : times;
+      if (named.endsWith("Connection")) {
+        requests += each;
+        const arg = (name: string) => intArg(sel.arguments?.find((a) => a.name.value === name)?.value);
+        walk(named, sel.selectionSet, each, arg("first") ?? arg("last") ?? 100);
+      } else {
+        walk(named, sel.selectionSet, each, null);
+      }
+    }
+  };
+  for (const d of document.definitions) {
+    if (d.kind === Kind.OPERATION_DEFINITION && d.operation === "query") walk("Query", d.selectionSet, 1, null);
+  }
+  return Math.max(1, Math.round(requests / 100));
+}
 
 /** Runs one request body; always answers HTTP 200 with `{data, errors}` as GitHub does. */
 export async function runGraphql(ctx: GraphqlContext, body: GraphqlRequestBody): Promise<unknown> {

@@ -4,7 +4,7 @@
  * generate.ts for synthetic repositories and faults.ts for failure injection.
  */
 export { startFakeGitHub } from "./server.js";
-export type { FakeGitHub, FakeGitHubOptions, LoggedRequest } from "./server.js";
+export type { FakeGitHub, FakeGitHubOptions, LoggedRequest, SecondaryLimits } from "./server.js";
 export { FakeGitHubState, isoFromMs, nodeId, repoKey, userId } from "./data.js";
 export type { FakeCommit, FakeIssue, FakeRelease, FakeReleaseAsset, FakeRepo, IsoTime, StarWeek } from "./data.js";
 export { generateRepo, SHARED_CONTRIBUTORS } from "./generate.js";
@@ -12,4 +12,4 @@ export type { RepoSpec } from "./generate.js";
 export { faultResponses } from "./faults.js";
 export type { Fault, FaultAction, FaultHandle, FaultResponse } from "./faults.js";
 export type { RateLimitOptions, Resource } from "./ratelimit.js";
-export { githubSchema } from "./graphql.js";
+export { githubSchema, queryCost } from "./graphql.js";

@@ -10,7 +10,7 @@ import type { FakeRepo } from "./data.js";
 import { FakeGitHubState } from "./data.js";
 import type { Fault, FaultAction, FaultHandle, FaultResponse } from "./faults.js";
 import type { GraphqlRequestBody } from "./graphql.js";
-import { githubSchema, runGraphql } from "./graphql.js";
+import { githubSchema, queryCost, runGraphql } from "./graphql.js";
 import type { ApiResult } from "./paging.js";
 import type { Bucket, RateLimitOptions, Resource } from "./ratelimit.js";
 import { RateLimiter, rateLimitHeaders, remaining } from "./ratelimit.js";
@@ -37,6 +37,18 @@ export interface FakeGitHubOptions {
   latencyMs?: number;
   /** Called as each request arrives, before it is answered (kill tests time their kills by it). */
   onRequest?: (entry: LoggedRequest) => void;
+  /** GitHub's secondary limits, enforced when set (see setSecondaryLimits). */
+  secondary?: SecondaryLimits | null;
+}
+
+/**
+ * Points a minute per identity, as GitHub documents its secondary limits: every REST request is
+ * one point (a 304 too), every GraphQL query one point. Over the limit, the answer is a 403 with
+ * GitHub's secondary-limit message and `retry-after: 60`.
+ */
+export interface SecondaryLimits {
+  restPerMinute: number;
+  graphqlPerMinute: number;
 }
 
 export interface LoggedRequest {
@@ -52,6 +64,8 @@ export interface LoggedRequest {
   cost: number;
   /** Set when a fault answered instead of the API. */
   fault?: FaultAction | "status";
+  /** Answered with a secondary-limit 403. */
+  secondaryLimited?: boolean;
 }
 
 export interface FakeGitHub {
@@ -65,6 +79,8 @@ export interface FakeGitHub {
   resetLog(): void;
   /** Forget rate-limit usage of every identity. */
   resetRateLimits(): void;
+  /** Enforce GitHub's secondary limits from now on (null: not at all, the default). */
+  setSecondaryLimits(limits: SecondaryLimits | null): void;
   close(): Promise<void>;
 }
 
@@ -113,6 +129,27 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const entries = new WeakMap<ServerResponse, LoggedRequest>();
   let requestSeq = 0;
   let urls: Urls = { api: "", html: options.htmlUrl ?? "https://github.com" };
+  let secondary: SecondaryLimits | null = options.secondary ?? null;
+  /** Arrival times of the last minute's requests, per identity and kind. */
+  const recent = new Map<string, number[]>();
+  const overSecondary = (identity: string | undefined, kind: "rest" | "graphql"): boolean => {
+    if (!secondary) return false;
+    const key = `${kind}:${identity ?? ""}`;
+    const times = recent.get(key) ?? [];
+    recent.set(key, times);
+    const now = clock();
+    while (times.length > 0 && times[0]! <= now - 60_000) times.shift();
+    times.push(now);
+    return times.length > (kind === "rest" ? secondary.restPerMinute : secondary.graphqlPerMinute);
+  };
+  const secondaryAnswer = (res: ServerResponse, entry: LoggedRequest, identity: string | undefined, resource: Resource): void => {
+    entry.secondaryLimited = true;
+    const body = {
+      message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+      documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+    };
+    send(res, entry, 403, { "content-type": JSON_TYPE, ...peekHeaders(identity, resource), "retry-after": "60" }, serialise(body));
+  };
 
   const peekHeaders = (identity: string | undefined, resource: Resource): Record<string, string> => {
     const p = limiter.peek(identity, resource);
@@ -209,6 +246,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       );
     }
 
+    if (path !== "/rate_limit" && overSecondary(identity, resource === "graphql" ? "graphql" : "rest")) {
+      return secondaryAnswer(res, entry, identity, resource);
+    }
+
     if (path === "/rate_limit" && method === "GET") {
       // Free, as on GitHub.
       const core = limiter.peek(identity, "core");
@@ -248,9 +289,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       } catch {
         return sendResult(res, entry, { status: 400, body: { message: "Problems parsing JSON" } }, rateLimitHeaders(bucket));
       }
-      charge(bucket, entry, 1); // before executing, so rateLimit { remaining } includes this query
+      const cost = queryCost(parsed);
+      charge(bucket, entry, cost); // before executing, so rateLimit { remaining } includes this query
       const snapshot = { limit: bucket.limit, remaining: remaining(bucket), used: bucket.used, reset: Math.ceil(bucket.resetMs / 1000) };
-      const body = await runGraphql({ state, urls, rate: snapshot, cost: 1 }, parsed);
+      const body = await runGraphql({ state, urls, rate: snapshot, cost }, parsed);
       return sendResult(res, entry, { status: 200, body }, rateLimitHeaders(bucket));
     }
 
@@ -308,6 +350,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       requests.length = 0;
     },
     resetRateLimits: () => limiter.reset(),
+    setSecondaryLimits: (limits) => {
+      secondary = limits;
+      recent.clear();
+    },
     close: () => server.close(),
   };
 }

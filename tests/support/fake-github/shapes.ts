@@ -121,7 +121,10 @@ export function userBody(urls: Urls, login: string, type: string): UserBody {
 export function repoBody(urls: Urls, repo: FakeRepo, counts: IssueCounts): RepoBody {
   const full = fullNameOf(repo);
   const lastCommit = repo.commits[repo.commits.length - 1];
-  const pushedAt = lastCommit?.committedAt ?? repo.createdAt;
+  // A release's new tag is a push too.
+  const lastTag = repo.releases.reduce<string | null>((at, r) => (r.draft || (at !== null && at >= r.createdAt) ? at : r.createdAt), null);
+  const lastPush = lastCommit?.committedAt ?? repo.createdAt;
+  const pushedAt = lastTag !== null && lastTag > lastPush ? lastTag : lastPush;
   const openIssues = counts.openIssues + counts.openPulls; // GitHub counts open PRs here too
   return {
     id: repo.id,
