@@ -102,9 +102,9 @@ export class GitHubClient {
   private readonly graphqlPath: string;
   private readonly sleep: Sleep;
   private readonly now: () => Date;
+  private readonly pacer: Pacer | null;
   /** The stop signal of the work calling now (see `stoppable`). */
   private readonly stopSignal = new AsyncLocalStorage<AbortSignal>();
-  private readonly pacer: Pacer | null;
 
   constructor(private readonly options: GitHubClientOptions) {
     this.apiUrl = options.apiUrl.replace(/\/+$/, "");

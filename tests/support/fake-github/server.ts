@@ -35,10 +35,10 @@ export interface FakeGitHubOptions {
   htmlUrl?: string;
   /** Delay before every answer, to imitate network latency in benchmarks. */
   latencyMs?: number;
-  /** Called as each request arrives, before it is answered (kill tests time their kills by it). */
-  onRequest?: (entry: LoggedRequest) => void;
   /** GitHub's secondary limits, enforced when set (see setSecondaryLimits). */
   secondary?: SecondaryLimits | null;
+  /** Called as each request arrives, before it is answered (kill tests time their kills by it). */
+  onRequest?: (entry: LoggedRequest) => void;
 }
 
 /**
