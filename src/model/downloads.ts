@@ -36,19 +36,21 @@ export function downloads30(series: PackageSeries, days: readonly Day[]): Downlo
   const totals = snapshots.filter((s) => s.total !== null) as { day: Day; total: number }[];
   const hasDaily = daily.size > 0 || pending.size > 0;
   const statesLast30 = snapshots.some((s) => s.last30 !== null);
+  const windows = hasDaily ? dailyWindows(daily, days) : null;
+  const totalsIndex = totals.length > 0 ? indexTotals(totals) : null;
 
   return days.map((day): Downloads30 => {
     const problems: string[] = [];
-    if (hasDaily) {
-      const sum = fromDaily(day, daily, pending);
+    if (windows) {
+      const sum = windows.get(day) ?? fromDaily(day, daily, pending);
       if (typeof sum === "number") return { day, downloads: sum, method: "daily" };
       problems.push(sum.missing);
     }
     const stated = byDay.get(day)?.last30;
     if (stated !== undefined && stated !== null) return { day, downloads: stated, method: "stated" };
     if (statesLast30 && totals.length === 0) problems.push(`no 30-day figure stated on ${day}`);
-    if (totals.length > 0) {
-      const difference = fromTotals(day, totals);
+    if (totalsIndex) {
+      const difference = fromTotals(day, totals, totalsIndex);
       if (typeof difference === "number") return { day, downloads: difference, method: "totals" };
       problems.push(difference.missing);
     }
@@ -74,29 +76,70 @@ function fromDaily(day: Day, daily: ReadonlyMap<Day, number>, pending: ReadonlyS
   return { missing: parts.join("; ") };
 }
 
-function fromTotals(day: Day, totals: readonly { day: Day; total: number }[]): number | { missing: string } {
+/**
+ * The 30-day sums of the days whose 30 daily figures are all published, by running sums over
+ * the days in order (a day's window is then two subtractions, not thirty look-ups). The other
+ * days are left to fromDaily, which names what is missing.
+ */
+function dailyWindows(daily: ReadonlyMap<Day, number>, days: readonly Day[]): Map<Day, number> {
+  const sums = new Map<Day, number>();
+  if (days.length === 0) return sums;
+  let first = days[0]!;
+  let last = days[0]!;
+  for (const d of days) {
+    if (d < first) first = d;
+    if (d > last) last = d;
+  }
+  const span = dayRange(addDays(first, -(WINDOW_DAYS - 1)), last);
+  const at = new Map<Day, number>();
+  const sum = [0];
+  const known = [0];
+  span.forEach((d, i) => {
+    at.set(d, i);
+    const figure = daily.get(d);
+    sum.push(sum[i]! + (figure ?? 0));
+    known.push(known[i]! + (figure === undefined ? 0 : 1));
+  });
+  for (const d of days) {
+    const end = at.get(d)! + 1;
+    const start = end - WINDOW_DAYS;
+    if (known[end]! - known[start]! === WINDOW_DAYS) sums.set(d, sum[end]! - sum[start]!);
+  }
+  return sums;
+}
+
+/** Where each snapshot of a total sits among them, by day, and the drops between neighbours. */
+interface TotalsIndex {
+  at: Map<Day, number>;
+  /** For each position i, the first position j >= i where the total went down (totals[j] < totals[j - 1]); totals.length: none. */
+  nextDrop: number[];
+}
+
+function indexTotals(totals: readonly { day: Day; total: number }[]): TotalsIndex {
+  const nextDrop = new Array<number>(totals.length + 1).fill(totals.length);
+  for (let i = totals.length - 1; i >= 1; i--) nextDrop[i] = totals[i]!.total < totals[i - 1]!.total ? i : nextDrop[i + 1]!;
+  return { at: new Map(totals.map((s, i) => [s.day, i])), nextDrop };
+}
+
+function fromTotals(day: Day, totals: readonly { day: Day; total: number }[], index: TotalsIndex): number | { missing: string } {
   const start = addDays(day, -WINDOW_DAYS);
-  const end = totals.find((s) => s.day === day);
-  const begin = totals.find((s) => s.day === start);
+  const endAt = index.at.get(day);
+  const beginAt = index.at.get(start);
+  const end = endAt === undefined ? undefined : totals[endAt];
+  const begin = beginAt === undefined ? undefined : totals[beginAt];
   if (!end) return { missing: `no snapshot of the total on ${day}` };
   if (!begin) {
     const first = totals[0]?.day;
     const since = first !== undefined && first > start ? ` (tracking began on ${first})` : "";
     return { missing: `no snapshot of the total on ${start}${since}` };
   }
-  const drop = firstDrop(totals.filter((s) => s.day >= start && s.day <= day));
-  if (drop) return { missing: drop };
-  return end.total - begin.total;
-}
-
-function firstDrop(totals: readonly { day: Day; total: number }[]): string | null {
-  for (let i = 1; i < totals.length; i++) {
-    const [before, after] = [totals[i - 1], totals[i]] as [{ day: Day; total: number }, { day: Day; total: number }];
-    if (after.total < before.total) {
-      return `the total went down on ${after.day} (${before.total} to ${after.total}): a reset or rename, not negative downloads`;
-    }
+  // The snapshots from `start` to `day` are the positions beginAt..endAt: the first drop after beginAt.
+  const drop = index.nextDrop[beginAt! + 1]!;
+  if (drop <= endAt!) {
+    const [before, after] = [totals[drop - 1]!, totals[drop]!];
+    return { missing: `the total went down on ${after.day} (${before.total} to ${after.total}): a reset or rename, not negative downloads` };
   }
-  return null;
+  return end.total - begin.total;
 }
 
 /** "2026-10-01..2026-10-03, 2026-10-09", at most three spans. */

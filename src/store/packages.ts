@@ -13,6 +13,13 @@ export interface PackageRow extends PackageRef {
   status: "active" | "gone";
 }
 
+/** What loadPackageSeries reads, each through the package's key and a range of days (checked by tests/store/series-plans.test.ts). */
+export const PACKAGE_SERIES_QUERIES = {
+  daily: "SELECT day, downloads FROM package_downloads WHERE package_id = ? AND day BETWEEN ? AND ?",
+  pending: "SELECT day FROM package_pending_days WHERE package_id = ? AND day BETWEEN ? AND ?",
+  snapshots: "SELECT day, total, last30 FROM package_snapshots WHERE package_id = ? AND day BETWEEN ? AND ? ORDER BY day",
+} as const;
+
 const cache = new WeakMap<Db, ReturnType<typeof prepare>>();
 
 /** The statements of the package tables, prepared once per connection. */
@@ -66,13 +73,9 @@ function prepare(db: Db) {
          previous_total = excluded.previous_total, total = excluded.total`,
     ),
     clearDrop: db.prepare("DELETE FROM package_total_drops WHERE package_id = ? AND day = ?"),
-    dailyBetween: db.prepare(
-      "SELECT day, downloads FROM package_downloads WHERE package_id = ? AND day BETWEEN ? AND ?",
-    ),
-    pendingBetween: db.prepare("SELECT day FROM package_pending_days WHERE package_id = ? AND day BETWEEN ? AND ?").pluck(),
-    snapshotsBetween: db.prepare(
-      "SELECT day, total, last30 FROM package_snapshots WHERE package_id = ? AND day BETWEEN ? AND ? ORDER BY day",
-    ),
+    dailyBetween: db.prepare(PACKAGE_SERIES_QUERIES.daily),
+    pendingBetween: db.prepare(PACKAGE_SERIES_QUERIES.pending).pluck(),
+    snapshotsBetween: db.prepare(PACKAGE_SERIES_QUERIES.snapshots),
   };
 }
 

@@ -1,5 +1,6 @@
 import { toIso } from "../util/time.js";
 import type { Db } from "./open.js";
+import { preparedOnce } from "./prepared.js";
 
 /** A row of the score_history view (and of latest_scores / latest_complete_scores). */
 export interface ScoreHistoryRow {
@@ -59,16 +60,47 @@ export type ScoreNumber = "activity" | "contributors" | "users" | "b" | "c" | "d
 /** One evaluated day of one model for one project, as the scores table keeps it. */
 export type ScoreRowInput = Record<ScoreNumber, number | null> & { day: string; complete: boolean; missing: string[] };
 
+
 /**
  * Writes a model's scores of one project in one transaction; returns how many rows changed.
  * Rows whose values did not change keep their computed_at: a re-run writes nothing.
  */
 export function writeScores(db: Db, target: { projectId: number; model: string; paramsHash: string }, rows: readonly ScoreRowInput[], now: Date): number {
-  const stmt = db.prepare(
+  const upsert = upsertStatement(db);
+  const computedAt = toIso(now);
+  let changed = 0;
+  db.transaction(() => {
+    for (const s of rows) {
+      // Positional parameters: binding by name looks each one up, a measurable part of a full re-score.
+      changed += upsert.run(
+        target.projectId,
+        target.model,
+        s.day,
+        target.paramsHash,
+        s.activity,
+        s.contributors,
+        s.users,
+        s.b,
+        s.c,
+        s.d,
+        s.f,
+        s.bShare,
+        s.cShare,
+        s.dShare,
+        s.complete ? 1 : 0,
+        s.missing.length > 0 ? s.missing.join(",") : null,
+        computedAt,
+      ).changes;
+    }
+  }).immediate();
+  return changed;
+}
+
+const upsertStatement = preparedOnce((db: Db) =>
+  db.prepare<unknown[]>(
     `INSERT INTO scores (project_id, model, day, params_hash, activity, contributors, users, b, c, d, f,
                          b_share, c_share, d_share, complete, missing, computed_at)
-     VALUES (@projectId, @model, @day, @hash, @activity, @contributors, @users, @b, @c, @d, @f,
-             @bShare, @cShare, @dShare, @complete, @missing, @computedAt)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (project_id, model, day) DO UPDATE SET params_hash = excluded.params_hash,
        activity = excluded.activity, contributors = excluded.contributors, users = excluded.users,
        b = excluded.b, c = excluded.c, d = excluded.d, f = excluded.f, b_share = excluded.b_share,
@@ -77,34 +109,8 @@ export function writeScores(db: Db, target: { projectId: number; model: string; 
      WHERE scores.params_hash IS NOT excluded.params_hash OR scores.activity IS NOT excluded.activity
        OR scores.contributors IS NOT excluded.contributors OR scores.users IS NOT excluded.users
        OR scores.f IS NOT excluded.f OR scores.missing IS NOT excluded.missing`,
-  );
-  const computedAt = toIso(now);
-  let changed = 0;
-  db.transaction(() => {
-    for (const s of rows) {
-      changed += stmt.run({
-        projectId: target.projectId,
-        model: target.model,
-        day: s.day,
-        hash: target.paramsHash,
-        activity: s.activity,
-        contributors: s.contributors,
-        users: s.users,
-        b: s.b,
-        c: s.c,
-        d: s.d,
-        f: s.f,
-        bShare: s.bShare,
-        cShare: s.cShare,
-        dShare: s.dShare,
-        complete: s.complete ? 1 : 0,
-        missing: s.missing.length > 0 ? s.missing.join(",") : null,
-        computedAt,
-      }).changes;
-    }
-  }).immediate();
-  return changed;
-}
+  ),
+);
 
 /** Forgets the models no longer in the config (their scores go with them). */
 export function keepModels(db: Db, names: readonly string[]): void {
