@@ -54,6 +54,17 @@ export class AuthError extends Error {
   override name = "AuthError";
 }
 
+/**
+ * The work was asked to stop (SIGTERM, a lost lease) while it waited or a request was in flight:
+ * the target is not failed, only not done, and the run is recorded as interrupted.
+ */
+export class StoppedError extends Error {
+  override name = "StoppedError";
+  constructor() {
+    super("stopping");
+  }
+}
+
 /** Anything else the program cannot go on from (database refused, lease held, ...). */
 export class FatalError extends Error {
   override name = "FatalError";

@@ -4,6 +4,7 @@ import type { Logger } from "../util/log.js";
 import { type Clock, type Sleep, realSleep, systemClock, toIso } from "../util/time.js";
 import { missedSlot } from "../coordination/catch-up.js";
 import { LEASE_RENEW_MS, LEASE_TTL_MS, LeaseHeldError, describeHolder, thisProcess } from "../coordination/lease.js";
+import { type DbFileWatch, watchDbFile } from "../coordination/db-file.js";
 import { describePause } from "../coordination/rate-pause.js";
 import { CronSchedule } from "../coordination/schedule.js";
 import { type Lease, type ProcessIdentity, acquireLease, releaseLease, renewLease } from "../store/leases.js";
@@ -12,7 +13,7 @@ import { type CycleDeps, type CycleOutcome, type Trigger, runCycle } from "./cyc
 export interface DaemonOptions {
   /** Everything but the signal, which the daemon owns. */
   ctx: Omit<JobContext, "signal">;
-  /** A label for the database in messages. */
+  /** The database's path: named in messages, and watched for being deleted or replaced. */
   dbPath: string;
   leaseClock?: Clock;
   sleep?: Sleep;
@@ -25,8 +26,13 @@ export interface DaemonOptions {
 
 export interface Daemon {
   schedule: CronSchedule;
-  /** Settles with a reason when the daemon must stop on its own (its lease was taken over). */
+  /**
+   * Settles with a reason when the daemon must stop on its own: its lease was taken over, or its
+   * database file was deleted or replaced.
+   */
   fatal: Promise<string>;
+  /** True once the database file was found deleted or replaced: the open handle must not be checkpointed into it. */
+  readonly databaseLost: boolean;
   /** The run in flight, if any: resolves when it has finished. */
   idle(): Promise<void>;
   /**
@@ -70,6 +76,8 @@ class DaemonLoop implements Daemon {
   private pausedUntil: Date | null = null;
   private pauseTimer: NodeJS.Timeout | undefined;
   private failFatal: (reason: string) => void = () => undefined;
+  private readonly file: DbFileWatch | null;
+  databaseLost = false;
 
   constructor(
     options: DaemonOptions,
@@ -81,6 +89,7 @@ class DaemonLoop implements Daemon {
     const { collect, timezone } = ctx.config.schedule;
     this.fatal = new Promise<string>((resolve) => (this.failFatal = resolve));
     this.schedule = new CronSchedule(collect, timezone);
+    this.file = watchDbFile(options.dbPath);
     this.deps = {
       ctx: { ...ctx, signal: this.abort.signal },
       schedule: this.schedule,
@@ -139,6 +148,7 @@ class DaemonLoop implements Daemon {
 
   private runExclusive(trigger: Trigger): Promise<void> {
     if (this.current) return this.current;
+    if (this.abort.signal.aborted || this.lostFile()) return Promise.resolve();
     this.current = runCycle(this.deps, trigger)
       .then((outcome) => this.afterCycle(outcome))
       .finally(() => {
@@ -168,7 +178,23 @@ class DaemonLoop implements Daemon {
     this.pauseTimer = setTimeout(() => this.catchUp("the rate limit has reset"), wait);
   }
 
+  /**
+   * Whether the database file was deleted or replaced; the first time, the daemon stops with an
+   * error: what it would write from now on nobody could read.
+   */
+  private lostFile(): boolean {
+    if (this.databaseLost) return true;
+    const problem = this.file?.check() ?? null;
+    if (problem === null) return false;
+    this.databaseLost = true;
+    this.abort.abort();
+    this.ctx.log.error(`${problem} while the daemon was running: stopping`);
+    this.failFatal(problem);
+    return true;
+  }
+
   private renew(): void {
+    if (this.lostFile()) return;
     try {
       if (renewLease(this.ctx.db, this.lease, this.ttlMs, this.leaseClock())) return;
       this.ctx.log.error("another process took over the daemon lease: stopping");

@@ -2,12 +2,13 @@ import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { RequestError } from "@octokit/request-error";
 import { Octokit } from "@octokit/rest";
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash } from "node:crypto";
 import type { z } from "zod";
-import { HostError, OfflineError, ResponseShapeError } from "../errors.js";
+import { HostError, OfflineError, ResponseShapeError, StoppedError } from "../errors.js";
 import { redact, tokenLabel } from "../util/secrets.js";
 import { parseWith } from "../util/validate.js";
-import { type Sleep, realSleep } from "../util/time.js";
+import { type Sleep, realSleep, unlessStopped } from "../util/time.js";
 import { Accounting, USAGE_HEADER } from "./accounting.js";
 import { RedirectRefusedError, classifyError, isPageTooBig } from "./errors.js";
 import { repoNameProblem } from "./names.js";
@@ -102,6 +103,8 @@ export class GitHubClient {
   private readonly sleep: Sleep;
   private readonly now: () => Date;
   private readonly pacer: Pacer | null;
+  /** The stop signal of the work calling now (see `stoppable`). */
+  private readonly stopSignal = new AsyncLocalStorage<AbortSignal>();
 
   constructor(private readonly options: GitHubClientOptions) {
     this.apiUrl = options.apiUrl.replace(/\/+$/, "");
@@ -114,6 +117,15 @@ export class GitHubClient {
       const label = tokenLabel(index, token);
       return { octokit: this.createOctokit(token, label), label, authorized: token !== undefined };
     });
+  }
+
+  /**
+   * Runs `work` so that every request it makes ends as soon as `signal` aborts: a back-off or a
+   * rate-limit wait is cut short, a request in flight is aborted, and no retry follows; the
+   * request rejects with StoppedError.
+   */
+  stoppable<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+    return signal ? this.stopSignal.run(signal, work) : work();
   }
 
   get authorized(): boolean {
@@ -161,22 +173,31 @@ export class GitHubClient {
     });
     // A 403/429 with retry-after that the throttler does not recognise (the legacy "abuse
     // detection" message, a generic 429) is still a rate limit: wait as told, then retry.
+    // This wrap is the outermost: racing it against the stop signal also cuts short the waits
+    // inside the retry and throttling plugins, and the signal travels with the request to the
+    // fetch (the plugins' queues do not keep the caller's async context).
     octokit.hook.wrap("request", async (request, options) => {
       const usage = this.accounting.currentId();
       if (usage) options.headers = { ...options.headers, [USAGE_HEADER]: usage };
-      for (let attempt = 0; ; attempt++) {
-        try {
-          const response = await request(options);
-          if (isRedirect(response.status)) throw new RedirectRefusedError(response.status, response.headers.location);
-          return response;
-        } catch (error) {
-          if (error instanceof NotRetried) throw error.error;
-          const wait = unrecognisedRetryAfter(error);
-          if (wait === null || attempt >= 2 || wait > maxWait) throw error;
-          warn(`GitHub asked to retry ${options.method} ${options.url} after ${wait}s`);
-          await this.sleep(wait * base);
+      const signal = this.stopSignal.getStore();
+      if (signal) options.request = { ...options.request, signal };
+      const attempts = async () => {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            const response = await request(options);
+            if (isRedirect(response.status)) throw new RedirectRefusedError(response.status, response.headers.location);
+            return response;
+          } catch (error) {
+            if (error instanceof NotRetried) throw error.error;
+            if (signal?.aborted) throw new StoppedError();
+            const wait = unrecognisedRetryAfter(error);
+            if (wait === null || attempt >= 2 || wait > maxWait) throw error;
+            warn(`GitHub asked to retry ${options.method} ${options.url} after ${wait}s`);
+            await this.sleep(wait * base, signal);
+          }
         }
-      }
+      };
+      return unlessStopped(attempts(), signal);
     });
     return octokit;
   }
@@ -192,6 +213,8 @@ export class GitHubClient {
       const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
       const { [USAGE_HEADER]: usage, ...headers } = (init?.headers ?? {}) as Record<string, string>;
       let url = String(input instanceof Request ? input.url : input);
+      // A retry the plugins still make after a stop: not sent, not counted.
+      if (init?.signal?.aborted) throw new NotRetried(new StoppedError());
       for (let hops = 0; ; hops++) {
         let response: Response;
         await this.pacer?.take(url.split("?")[0] === this.graphqlPath ? "graphql" : "rest");
@@ -199,6 +222,7 @@ export class GitHubClient {
           response = await fetch(url, { ...init, headers, signal, redirect: "manual" });
         } catch (error) {
           this.accounting.count(1, 0, usage); // an attempt that got no answer still counts as a request
+          if (init?.signal?.aborted) throw new NotRetried(new StoppedError());
           const offline = OfflineError.of(error, new URL(url).hostname);
           if (offline) throw new NotRetried(offline);
           throw error;

@@ -1,5 +1,5 @@
 import { RequestError } from "@octokit/request-error";
-import { AuthError, HostError, OfflineError, ResponseShapeError, UnavailableError } from "../errors.js";
+import { AuthError, HostError, OfflineError, ResponseShapeError, StoppedError, UnavailableError } from "../errors.js";
 import { redact } from "../util/secrets.js";
 
 /**
@@ -8,7 +8,7 @@ import { redact } from "../util/secrets.js";
  */
 export function classifyError(error: unknown, target: string, operation: string): Error {
   if (error instanceof RedirectRefusedError) return new ResponseShapeError(operation, [error.message]);
-  if (error instanceof ResponseShapeError || error instanceof UnavailableError || error instanceof AuthError || error instanceof OfflineError) return error;
+  if (error instanceof ResponseShapeError || error instanceof UnavailableError || error instanceof AuthError || error instanceof OfflineError || error instanceof StoppedError) return error;
   if (error instanceof HostError) return new HostError(redact(`${operation}: ${error.message}`), "github", error.status);
   const status = (error as { status?: number }).status;
   const message = redact(error instanceof Error ? error.message : String(error));

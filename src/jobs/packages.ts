@@ -1,8 +1,8 @@
 import { selectProjects } from "../config/projects.js";
 import type { Config } from "../config/schema.js";
-import { OfflineError, UnavailableError, errorMessage } from "../errors.js";
+import { OfflineError, StoppedError, UnavailableError, errorMessage } from "../errors.js";
 import { collectorContext } from "../registries/config.js";
-import type { HttpClient } from "../registries/http.js";
+import { type HttpClient, withDefaults } from "../registries/http.js";
 import { getCollector } from "../registries/index.js";
 import type { DailySeries, PackageSnapshot, RegistryCollector, ReleaseAssetSource } from "../registries/types.js";
 import { inTransaction, type Db } from "../store/open.js";
@@ -62,12 +62,16 @@ export interface PackagesSummary {
 const COLLECT_DAYS = 31;
 
 /**
- * Collects every package of the selected projects, one at a time: the day's snapshot and the
- * daily series where the registry has one. Each package's writes are one short transaction; a
- * failing package is recorded and the others go on.
+ * Collects every package of the selected projects: the day's snapshot and the daily series
+ * where the registry has one. Registries on different hosts are asked at the same time; the
+ * packages of one host one after another (so a host's own pacing, such as crates.io's one
+ * request a second, holds). Each package's writes are one short transaction; a failing package
+ * is recorded and the others go on.
  */
 export async function collectPackages(deps: PackagesDeps, options: PackagesOptions): Promise<PackagesSummary> {
   const { db, now } = deps;
+  // A stop signal ends the package's waits and requests in flight, not only the next package.
+  if (deps.signal) deps = { ...deps, http: withDefaults(deps.http, { signal: deps.signal }) };
   const projects = selectProjects(deps.config, options.projects);
   const targets = new Map<string, { collector: RegistryCollector; name: string; packageId: number }>();
   inTransaction(db, () => {
@@ -83,27 +87,44 @@ export async function collectPackages(deps: PackagesDeps, options: PackagesOptio
     }
   });
 
+  // Results in the order of the config, whatever order the hosts finish in.
   const results: PackageResult[] = [];
   const startRequests = deps.http.requests;
   let offline: OfflineError | null = null;
-  for (const [target, { collector, name, packageId }] of targets) {
-    if (deps.signal?.aborted || offline) {
-      const error = offline?.message ?? STOPPING;
-      if (options.runId !== undefined) recordTarget(db, options.runId, { target, outcome: "skipped", error });
-      results.push({ target, outcome: "skipped", error, rowsWritten: 0, requests: 0 });
-      continue;
+  const byHost = new Map<string, number[]>();
+  const list = [...targets];
+  list.forEach(([, { collector }], index) => {
+    const host = hostOf(collector, deps.config);
+    byHost.set(host, [...(byHost.get(host) ?? []), index]);
+  });
+  const collectHost = async (indexes: number[]): Promise<void> => {
+    for (const index of indexes) {
+      const [target, { collector, name, packageId }] = list[index]!;
+      if (deps.signal?.aborted || offline) {
+        const error = offline?.message ?? STOPPING;
+        if (options.runId !== undefined) recordTarget(db, options.runId, { target, outcome: "skipped", error });
+        results[index] = { target, outcome: "skipped", error, rowsWritten: 0, requests: 0 };
+        continue;
+      }
+      const result = await collectOne(deps, options, { target, collector, name, packageId });
+      offline ??= result.offline ?? null;
+      deps.log?.(`${target}: ${result.outcome}, ${result.rowsWritten} rows, ${result.requests} requests${result.error ? `: ${result.error}` : ""}`);
+      results[index] = result;
     }
-    const result = await collectOne(deps, options, { target, collector, name, packageId });
-    offline ??= result.offline ?? null;
-    deps.log?.(`${target}: ${result.outcome}, ${result.rowsWritten} rows, ${result.requests} requests${result.error ? `: ${result.error}` : ""}`);
-    results.push(result);
-  }
+  };
+  await Promise.all([...byHost.values()].map(collectHost));
   return {
     packages: results,
     requests: deps.http.requests - startRequests,
     failed: results.filter((r) => r.outcome === "failed" || r.outcome === "gone").length,
     offline,
   };
+}
+
+/** The host a registry's requests go to; GitHub release assets go through the GitHub client. */
+function hostOf(collector: RegistryCollector, config: Config): string {
+  const settings = config.registries[collector.id];
+  return settings ? new URL(settings.baseUrl).host : `github ${config.github.apiUrl}`;
 }
 
 async function collectOne(
@@ -113,8 +134,10 @@ async function collectOne(
 ): Promise<PackageResult> {
   const { db, now } = deps;
   const { collector, name, packageId, target } = pkg;
-  const before = deps.http.requests;
-  const ctx = collectorContext(collector, deps.config.registries, deps);
+  // This package's own requests: other hosts' packages are collected at the same time.
+  let sent = 0;
+  const http = withDefaults(deps.http, { onAttempt: () => sent++ });
+  const ctx = collectorContext(collector, deps.config.registries, { ...deps, http });
   const today = dayOf(now);
   try {
     // The config schema checked the name already; checked again here because a URL is built from it.
@@ -127,7 +150,7 @@ async function collectOne(
       const from = options.mode === "backfill" ? (options.since ?? addDays(today, -collector.historyDays)) : collectFrom(db, packageId, today);
       series = await collector.history(name, { from, to: today }, ctx);
     }
-    const requests = deps.http.requests - before;
+    const requests = sent;
     const rowsWritten = inTransaction(db, () => {
       let rows = 0;
       if (snapshot) {
@@ -147,9 +170,10 @@ async function collectOne(
     });
     return { target, outcome: "ok", rowsWritten, requests };
   } catch (error) {
-    const requests = deps.http.requests - before;
-    const outcome = error instanceof UnavailableError ? "gone" : "failed";
-    const message = errorMessage(error);
+    const requests = sent;
+    const stopped = error instanceof StoppedError || deps.signal?.aborted === true;
+    const outcome = stopped ? "skipped" : error instanceof UnavailableError ? "gone" : "failed";
+    const message = stopped ? STOPPING : errorMessage(error);
     inTransaction(db, () => {
       if (outcome === "gone") setPackageStatus(db, packageId, "gone", message, now);
       if (options.runId !== undefined) recordTarget(db, options.runId, { target, outcome, error: message, requests });

@@ -1,4 +1,4 @@
-import { AuthError, OfflineError, UnavailableError, errorMessage } from "../errors.js";
+import { AuthError, OfflineError, StoppedError, UnavailableError, errorMessage } from "../errors.js";
 import type { Usage } from "../github/accounting.js";
 import { saveRateBudgets } from "../store/rate-limits.js";
 import { type RepoRow, setRepoStatus } from "../store/repos.js";
@@ -45,7 +45,12 @@ export async function runTargets(ctx: JobContext, plan: RunPlan): Promise<RunSum
   const { now } = plan;
   const runId = startRun(db, plan.kind, plan.trigger, now);
   const before = { ...github.accounting.total };
-  await plan.prepare?.();
+  try {
+    await github.stoppable(ctx.signal, async () => plan.prepare?.());
+  } catch (error) {
+    // Stopped while preparing: every target is then skipped below, and the run is interrupted.
+    if (!(error instanceof StoppedError)) throw error;
+  }
   const targets: TargetResult[] = [];
   let fatal: string | null = null;
   let offline: OfflineError | null = null;
@@ -59,7 +64,8 @@ export async function runTargets(ctx: JobContext, plan: RunPlan): Promise<RunSum
       record({ target: repo.full_name, outcome: "skipped", error: fatal ?? STOPPING });
       return;
     }
-    const tracked = await github.accounting.track(() => plan.repoWork(repo));
+    // A stop signal ends the repo's waits and requests in flight too, not only the next repo.
+    const tracked = await github.accounting.track(() => github.stoppable(ctx.signal, () => plan.repoWork(repo)));
     const result = outcomeOf(repo.full_name, tracked);
     if ("error" in tracked && tracked.error instanceof AuthError) fatal = tracked.error.message;
     if ("error" in tracked && tracked.error instanceof OfflineError) [offline, fatal] = [tracked.error, tracked.error.message];
@@ -72,8 +78,9 @@ export async function runTargets(ctx: JobContext, plan: RunPlan): Promise<RunSum
   let registryRequests = 0;
   // Registries do not depend on the GitHub token: a rejected one stops only the repos. Offline,
   // no registry is asked either.
-  if (plan.packages && offline === null) {
-    const packages = await collectPackages(packageDeps(ctx, now), { ...plan.packages, runId });
+  const packageOptions = plan.packages;
+  if (packageOptions && offline === null) {
+    const packages = await github.stoppable(ctx.signal, () => collectPackages(packageDeps(ctx, now), { ...packageOptions, runId }));
     registryRequests = packages.requests;
     if (packages.offline) [offline, fatal] = [packages.offline, packages.offline.message];
     for (const p of packages.packages) {
@@ -99,6 +106,8 @@ function outcomeOf(target: string, tracked: { value: unknown; usage: Usage } | {
   const notes = tracked.usage.notes?.length ? tracked.usage.notes.join("; ") : null;
   if (!("error" in tracked)) return { target, outcome: "ok", requests, points, ...(notes ? { error: notes } : {}) };
   const error = tracked.error;
+  // Stopped halfway: not failed, only not done; what it committed stays, and the run is interrupted.
+  if (error instanceof StoppedError) return { target, outcome: "skipped", error: STOPPING, requests, points };
   if (error instanceof UnavailableError && error.reason !== "empty") {
     return { target, outcome: error.reason, error: error.message, requests, points };
   }

@@ -182,7 +182,7 @@ function projectData(name: string, series: ProjectSeries, firstDays: ReadonlyMap
     const later = (series.contributorDays.get(who) ?? []).filter((d) => d > first);
     contributorDays.set(who, [first, ...later]);
   }
-  return { name, repos, events, contributorDays, firstDay: firstDay ?? firstDayOf(repos, events) };
+  return { name, repos, events, contributorDays, firstDay: firstDay ?? firstDayOf(repos, events, series.packagesFirstDay) };
 }
 
 /** U's downloads part: the 30-day downloads of each of the project's packages on each of `days`. */

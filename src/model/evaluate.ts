@@ -42,8 +42,13 @@ export interface PackageDownloads {
   values: (number | null)[];
 }
 
-/** The first day anything is known of the project: its first event, snapshot or retained star. */
-export function firstDayOf(repos: readonly RepoData[], events: ReadonlyMap<Day, EventCounts>): Day | null {
+/**
+ * The first day anything is known of the project: its first event, snapshot or retained star;
+ * with none of those (a project of packages only, or whose repos have no data yet), its
+ * packages' first download or stated total. Days before a project's repos are known would have
+ * every repo part missing, so packages do not move a repo-backed project's first day back.
+ */
+export function firstDayOf(repos: readonly RepoData[], events: ReadonlyMap<Day, EventCounts>, packagesFirstDay: Day | null = null): Day | null {
   const firsts: Day[] = [];
   const firstEvent = [...events.keys()].sort()[0];
   if (firstEvent) firsts.push(firstEvent);
@@ -53,7 +58,7 @@ export function firstDayOf(repos: readonly RepoData[], events: ReadonlyMap<Day, 
     if (firstStar) firsts.push(firstStar[0]);
   }
   firsts.sort();
-  return firsts[0] ?? null;
+  return firsts[0] ?? packagesFirstDay;
 }
 
 /** Scores every day from `from` to `to` (inclusive) for one model. */

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { HostError, OfflineError, ResponseShapeError, UnavailableError, errorMessage } from "../errors.js";
+import { HostError, OfflineError, ResponseShapeError, StoppedError, UnavailableError, errorMessage } from "../errors.js";
 import { dayAt } from "../util/instant.js";
-import { realSleep, systemClock, type Clock, type Sleep } from "../util/time.js";
+import { realSleep, systemClock, unlessStopped, type Clock, type Sleep } from "../util/time.js";
 
 /** What one request needs besides its URL. */
 export interface RequestOptions {
@@ -14,6 +14,10 @@ export interface RequestOptions {
   minIntervalMs?: number;
   /** Statuses meaning the package does not exist; 404 unless the registry says otherwise. */
   goneStatuses?: readonly number[];
+  /** Once aborted, a wait or a request in flight ends at once with StoppedError, and no retry follows. */
+  signal?: AbortSignal;
+  /** Called for every attempt sent: the caller's own count when several callers share the client. */
+  onAttempt?: () => void;
 }
 
 /** The HTTP client registry collectors use (retries, timeouts, 429 back-off). */
@@ -51,11 +55,11 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   let requests = 0;
 
   /** Reserves the host's next slot before waiting, so concurrent callers get distinct slots. */
-  async function spaceOut(host: string, intervalMs: number): Promise<void> {
+  async function spaceOut(host: string, intervalMs: number, signal: AbortSignal | undefined): Promise<void> {
     const now = clock().getTime();
     const slot = Math.max(now, nextSlot.get(host) ?? now);
     nextSlot.set(host, slot + intervalMs);
-    if (slot > now) await sleep(slot - now);
+    if (slot > now) await unlessStopped(sleep(slot - now, signal), signal);
   }
 
   async function getJson(url: string, request: RequestOptions): Promise<unknown> {
@@ -63,26 +67,30 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     const timeoutMs = request.timeoutMs ?? options.timeoutMs ?? 30_000;
     const goneStatuses = request.goneStatuses ?? [404];
     const fetchFn = options.fetch ?? globalThis.fetch;
+    const { signal } = request;
     /** Waits before attempt `attempt + 1`, or throws `failure` when no attempt is left. */
     const retryAfter = async (attempt: number, failure: HostError, headers?: Headers): Promise<void> => {
       if (attempt >= attempts) throw failure;
       const stated = headers ? retryAfterMs(headers, clock().getTime()) : null;
       const wait = clamp(stated ?? baseDelayMs * 2 ** (attempt - 1), 0, maxWaitMs);
       options.log?.(`${failure.message}; retrying in ${Math.round(wait / 1000)} s`);
-      await sleep(wait);
+      await unlessStopped(sleep(wait, signal), signal);
     };
     for (let attempt = 1; ; attempt++) {
-      await spaceOut(host, request.minIntervalMs ?? 0);
+      if (signal?.aborted) throw new StoppedError();
+      await spaceOut(host, request.minIntervalMs ?? 0, signal);
       requests++;
+      request.onAttempt?.();
       let response: Response | undefined;
       let body: string;
       try {
         response = await fetchFn(url, {
           headers: { accept: "application/json", "user-agent": request.userAgent ?? options.userAgent ?? DEFAULT_USER_AGENT },
-          signal: AbortSignal.timeout(timeoutMs),
+          signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
         });
         body = await response.text();
       } catch (error) {
+        if (signal?.aborted) throw new StoppedError();
         // Headers came, then the body broke off: say so, rather than a bare "terminated".
         if (response !== undefined && !isTimeout(error)) {
           await retryAfter(attempt, new HostError(`${request.source}: GET ${url}: connection closed before the whole answer arrived`, host, undefined, { cause: error }));

@@ -21,6 +21,11 @@ export interface ProjectSeries {
   firstDays: Map<string, Day>;
   /** The days each contributor committed on or after `activeFrom` (bots excluded), ascending. */
   contributorDays: Map<string, Day[]>;
+  /**
+   * The first day any of the project's packages had a download or a stated total, or null: a
+   * project of packages only has its data there.
+   */
+  packagesFirstDay: Day | null;
 }
 
 export interface RepoSeries {
@@ -155,8 +160,23 @@ export function loadProjectSeries(db: Db, projectName: string, bots: readonly st
     }
     for (const [who, days] of sets) contributorDays.set(who, [...days].sort());
   }
-  return { repos: repoSeries, events, firstDays, contributorDays };
+  const packagesFirstDay = packageStatements(db).firstDay.get({ project: projectName }) as Day | null;
+  return { repos: repoSeries, events, firstDays, contributorDays, packagesFirstDay };
 }
+
+const packageStatements = preparedOnce((db) => ({
+  // Each package read through its key (package_id, day).
+  firstDay: db
+    .prepare(
+      `SELECT MIN(first) FROM (
+         SELECT (SELECT MIN(d.day) FROM package_downloads d WHERE d.package_id = pp.package_id AND d.downloads > 0) AS first
+           FROM project_packages pp JOIN projects j ON j.id = pp.project_id WHERE j.name = @project
+         UNION ALL
+         SELECT (SELECT MIN(s.day) FROM package_snapshots s WHERE s.package_id = pp.package_id)
+           FROM project_packages pp JOIN projects j ON j.id = pp.project_id WHERE j.name = @project)`,
+    )
+    .pluck(),
+}));
 
 const KINDS = ["commits", "issues_opened", "issues_closed", "prs_opened", "prs_merged", "releases"] as const;
 

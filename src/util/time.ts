@@ -1,3 +1,5 @@
+import { StoppedError } from "../errors.js";
+
 /** A UTC calendar day, 'YYYY-MM-DD'. */
 export type Day = string;
 
@@ -85,8 +87,41 @@ export function minDay(a: Day | null | undefined, b: Day | null | undefined): Da
   return a < b ? a : b;
 }
 
-export type Sleep = (ms: number) => Promise<void>;
-export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`; rejects with StoppedError as soon as `signal` aborts (a back-off must not hold up a shutdown). */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+export const realSleep: Sleep = (ms, signal) =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new StoppedError());
+    const stop = (): void => {
+      clearTimeout(timer);
+      reject(new StoppedError());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", stop);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", stop, { once: true });
+  });
+
+/**
+ * `work`, or a StoppedError as soon as `signal` aborts, whichever comes first. What `work` still
+ * does afterwards is left to settle on its own (its own requests see the same signal).
+ */
+export function unlessStopped<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(new StoppedError());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const stop = (): void => reject(new StoppedError());
+    signal.addEventListener("abort", stop, { once: true });
+    work.then(
+      (value) => (signal.removeEventListener("abort", stop), resolve(value)),
+      (error: unknown) => (signal.removeEventListener("abort", stop), reject(error)),
+    );
+  });
+}
 
 /** The clock every job takes as an argument, so tests can pin "now". */
 export type Clock = () => Date;

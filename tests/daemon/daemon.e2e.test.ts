@@ -1,9 +1,11 @@
 import Database from "better-sqlite3";
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { ServerResponse } from "node:http";
 import { CLI, runCli, tempDir, writeConfig } from "../support/cli.js";
+import { listenLoopback } from "../support/loopback.js";
 import { type FakeGitHub, generateRepo, startFakeGitHub } from "../support/fake-github/index.js";
 
 // End-to-end: the built CLI (`npx tsc -p .` first) against the loopback GitHub.
@@ -115,7 +117,7 @@ describe("oss-pulse daemon", () => {
     const daemon = startDaemon(config);
     await daemon.waitFor(/daemon started/);
     const finished = () => query<{ n: number }>(db, "SELECT COUNT(*) AS n FROM runs WHERE kind = 'collect' AND status = 'ok'")[0]!.n;
-    await until(() => finished() >= 3, 30_000);
+    await until(() => finished() >= 4, 30_000);
     daemon.child.kill("SIGTERM");
     const exit = await daemon.exited;
     expect(exit.code, daemon.stderr()).toBe(0);
@@ -129,7 +131,13 @@ describe("oss-pulse daemon", () => {
     // A score run follows every collect, and scores are stored.
     const runs = query<{ kind: string; status: string }>(db, "SELECT kind, status FROM runs ORDER BY id");
     const collects = runs.filter((r) => r.kind === "collect");
-    expect(collects.length).toBeGreaterThanOrEqual(3);
+    expect(collects.length).toBeGreaterThanOrEqual(4);
+    // Each run counts its own requests and points: after the first (which reads the history),
+    // identical cycles record identical figures, not a running total of the process's life.
+    const counts = query<{ requests: number; points: number }>(db, "SELECT requests, points FROM runs WHERE kind = 'collect' AND status = 'ok' ORDER BY id LIMIT 4");
+    expect(counts[1]!.requests).toBeGreaterThan(0);
+    expect(counts.slice(2)).toEqual([counts[1], counts[1]]);
+    expect(counts[0]!.requests).toBeGreaterThanOrEqual(counts[1]!.requests);
     expect(runs.filter((r) => r.kind === "score" && r.status === "ok").length).toBeGreaterThanOrEqual(collects.filter((r) => r.status === "ok").length - 1);
     expect(query<{ n: number }>(db, "SELECT COUNT(*) AS n FROM scores")[0]!.n).toBeGreaterThan(0);
     // The WAL was folded back and the leases released.
@@ -231,6 +239,40 @@ describe("oss-pulse daemon", () => {
     expect(query(db, "SELECT * FROM leases")).toEqual([]);
   });
 
+  it.each([
+    ["deleted", (db: string) => ["", "-wal", "-shm"].forEach((ext) => rmSync(`${db}${ext}`, { force: true }))],
+    [
+      "replaced by another file",
+      (db: string) => {
+        copyFileSync(db, `${db}.copy`);
+        renameSync(`${db}.copy`, db);
+      },
+    ],
+  ])("stops with an error, exit 1, when its database file is %s under it", { timeout: 60_000 }, async (what, act) => {
+    const { db, config } = setup("*/2 * * * * *");
+    const daemon = startDaemon(config);
+    await daemon.waitFor(/daemon started/);
+    await until(() => query(db, "SELECT id FROM runs WHERE kind = 'collect' AND status = 'ok'").length >= 1);
+    const before = statSync(db, { throwIfNoEntry: false })?.ino;
+    const acted = Date.now();
+    act(db);
+    const exit = await daemon.exited;
+    expect(exit.code, daemon.stderr()).toBe(1);
+    // Noticed before the next cycle (every 2 s here) at the latest.
+    expect(Date.now() - acted).toBeLessThan(10_000);
+    expect(daemon.stderr()).toMatch(new RegExp(`the database file .*pulse\\.db was ${what.split(" ")[0]}.*stopping`));
+    expect(daemon.stderr()).toMatch(/start the daemon again once the database is where it should be/);
+    // No cycle ran after it: nothing was logged "ok" into the lost file.
+    const after = daemon.stderr().split(/the database file/)[1]!;
+    expect(after).not.toMatch(/run \d+ \((schedule|catch-up)\)/);
+    // The daemon neither recreated a deleted file nor wrote its WAL beside a replacement.
+    if (what === "deleted") expect(existsSync(db)).toBe(false);
+    else {
+      expect(statSync(db).ino).not.toBe(before);
+      expect(query<{ integrity_check: string }>(db, "PRAGMA integrity_check")[0]!.integrity_check).toBe("ok");
+    }
+  });
+
   describe("stopping while a collection is in flight", () => {
     let slow: FakeGitHub;
     const slowRepos = ["acme/s1", "acme/s2", "acme/s3"];
@@ -271,21 +313,68 @@ describe("oss-pulse daemon", () => {
       expect(lines.every((l) => typeof (JSON.parse(l) as { msg: unknown }).msg === "string")).toBe(true);
     });
 
-    it("exits 1 when the run in flight does not finish within the deadline", { timeout: 60_000 }, async () => {
-      const stuck = await startFakeGitHub({ repos: [generateRepo({ owner: "acme", name: "stuck", id: 99, seed: 99, commits: 1, issues: 0, pulls: 0, releases: 0, startDay: "2026-01-01", endDay: "2026-01-09" })], tokens: [TOKEN], latencyMs: 25_000 });
+    /** A loopback server that answers every request with `answer` and counts them. */
+    async function faultServer(answer: (res: ServerResponse) => void): Promise<{ url: string; requests: () => number; close: () => Promise<void> }> {
+      let requests = 0;
+      const server = await listenLoopback((_req, res) => {
+        requests++;
+        answer(res);
+      });
+      return { url: server.url, requests: () => requests, close: () => server.close() };
+    }
+
+    // SIGTERM while a request waits: the drain cancels the back-off or the request in flight
+    // (abort signals through the GitHub client and the registry client), records the run as
+    // interrupted, checkpoints the WAL and exits 0, long before the wait would have ended.
+    it.each([
+      {
+        name: "GitHub answers 503 and the client backs off",
+        answer: (res: ServerResponse) => res.writeHead(503, { "content-type": "application/json", "retry-after": "30" }).end('{"message":"Service Unavailable"}'),
+        config: (url: string) => `github: { apiUrl: ${url}, retryBaseMs: 20000 }\nprojects:\n  - name: s\n    repos: [acme/s1, acme/s2]\n`,
+      },
+      {
+        // REST only: the request in flight is a repo's own, not the GraphQL snapshot before the repos.
+        name: "GitHub accepts the request and never answers",
+        answer: () => undefined,
+        config: (url: string) => `github: { apiUrl: ${url}, retryBaseMs: 1, timeoutMs: 120000, graphql: never }\nprojects:\n  - name: s\n    repos: [acme/s1]\n`,
+      },
+      {
+        name: "a registry answers 503 with Retry-After: 100",
+        answer: (res: ServerResponse) => res.writeHead(503, { "content-type": "text/plain", "retry-after": "100" }).end("busy"),
+        config: (url: string) => `registries:\n  npm: { baseUrl: "${url}" }\nprojects:\n  - name: s\n    packages: [{ registry: npm, name: left-pad }, { registry: npm, name: right-pad }]\n`,
+      },
+      {
+        name: "a registry accepts the request and never answers",
+        answer: () => undefined,
+        config: (url: string) => `registries:\n  npm: { baseUrl: "${url}", timeoutMs: 120000 }\nprojects:\n  - name: s\n    packages: [{ registry: npm, name: left-pad }]\n`,
+      },
+    ])("SIGTERM while $name: interrupted, checkpointed, exit 0 at once", { timeout: 60_000 }, async ({ answer, config: body }) => {
+      const server = await faultServer(answer);
       try {
         const dir = tempDir();
-        const config = writeConfig(dir, `database: ${join(dir, "pulse.db")}\ngithub: { apiUrl: ${stuck.url}, retryBaseMs: 1 }\nprojects:\n  - name: s\n    repos: [acme/stuck]\n`);
+        const db = join(dir, "pulse.db");
+        const config = writeConfig(dir, `database: ${db}\nschedule: { collect: "0 3 * * *" }\n${body(server.url)}`);
         const daemon = startDaemon(config, { OSS_PULSE_NOW: "2026-01-10T05:00:00Z" });
         await daemon.waitFor(/catch-up: the run due/);
+        await until(() => server.requests() >= 1);
+        // Into the wait: the back-off or the hung request has begun.
+        await new Promise((r) => setTimeout(r, 300));
+        const sent = server.requests();
         daemon.child.kill("SIGTERM");
         const exit = await daemon.exited;
-        expect(exit.code).toBe(1);
-        expect(exit.ms).toBeGreaterThan(7000);
-        expect(exit.ms).toBeLessThan(10_000);
-        expect(daemon.stderr()).toMatch(/did not finish within 8 s/);
+        expect(exit.code, daemon.stderr()).toBe(0);
+        expect(exit.ms).toBeLessThan(5_000);
+        expect(server.requests()).toBe(sent); // no retry after the signal
+        expect(query(db, "SELECT kind, status FROM runs")).toEqual([{ kind: "collect", status: "interrupted" }]);
+        const targets = query<{ outcome: string; error: string | null }>(db, "SELECT outcome, error FROM run_targets");
+        expect(targets.length).toBeGreaterThan(0);
+        expect(targets.every((t) => t.outcome === "skipped" && t.error === "stopping"), JSON.stringify(targets)).toBe(true);
+        expect(!existsSync(`${db}-wal`) || statSync(`${db}-wal`).size === 0).toBe(true);
+        expect(query(db, "SELECT * FROM leases")).toEqual([]);
+        expect(daemon.stderr()).toMatch(/interrupted by shutdown/);
+        expect(daemon.stderr()).toMatch(/daemon stopped; database closed/);
       } finally {
-        await stuck.close();
+        await server.close();
       }
     });
 

@@ -22,39 +22,43 @@ export function registerBackfill(program: Command): void {
       for (const s of only ?? []) if (!(BACKFILL_STREAMS as readonly string[]).includes(s)) problems.push(`--only: unknown stream "${s}"`);
       if (problems.length > 0) throw new ConfigError(problems);
       // Dependencies load when the command runs, so that `--help` stays quick.
-      const [{ openRuntime }, { WRITER_WAIT_MS, describeHolder, withWriterLease }, { backfill }, { score }] = await Promise.all([
+      const [{ openRuntime }, { WRITER_WAIT_MS, describeHolder, withWriterLease }, { backfill }, { score }, { stopOnSignals }] = await Promise.all([
         import("../runtime.js"),
         import("../../coordination/lease.js"),
         import("../../jobs/backfill.js"),
         import("../../jobs/score.js"),
+        import("../../daemon/shutdown.js"),
       ]);
       const rt = await openRuntime(global, opts.project);
+      const stop = stopOnSignals((s) => rt.log.warn(`${s}: stopping; the run is recorded as interrupted`));
       const progress = await createProgress(global.json === true);
       try {
         // A daemon collecting right now is waited for (bounded), never raced.
         const summary = await withWriterLease(
           rt.db,
           "backfill (CLI)",
-          (signal) =>
-            backfill({ ...rt, signal }, {
+          (lost) =>
+            backfill({ ...rt, signal: AbortSignal.any([lost, stop.signal]) }, {
               ...(rt.projects ? { projects: rt.projects } : {}),
               ...(opts.since ? { since: opts.since } : {}),
               ...(only ? { only: only as BackfillStream[] } : {}),
               onProgress: progress.update,
             }),
-          { waitMs: WRITER_WAIT_MS, onWait: (holder, ms) => rt.log.warn(`${describeHolder(holder)} is collecting; waiting up to ${ms / 60_000} min for it to finish`) },
+          { waitMs: WRITER_WAIT_MS, signal: stop.signal, onWait: (holder, ms) => rt.log.warn(`${describeHolder(holder)} is collecting; waiting up to ${ms / 60_000} min for it to finish`) },
         );
         progress.stop();
-        const scored = score(rt, rt.projects ? { projects: rt.projects } : {});
+        // Stopped: no scoring either; the next backfill or collect scores.
+        const scored = stop.signal.aborted ? null : score(rt, rt.projects ? { projects: rt.projects } : {});
         if (global.json) {
           process.stdout.write(`${redact(JSON.stringify({ ...summary, scored }, null, 2))}\n`);
         } else {
           const rows = summary.targets.map((t) => [t.target, t.outcome, t.requests ?? 0, t.points ?? 0, redact(t.error ?? "")]);
           process.stdout.write(`${formatTable(["repo", "outcome", "requests", "points", "error"], rows)}\n`);
-          process.stdout.write(`run ${summary.runId}: ${summary.status}, ${summary.requests} requests; ${scored.rows} score rows\n`);
+          process.stdout.write(`run ${summary.runId}: ${summary.status}, ${summary.requests} requests; ${scored ? `${scored.rows} score rows` : "not scored"}\n`);
         }
         if (summary.status !== "ok") process.exitCode = 1;
       } finally {
+        stop.dispose();
         progress.stop();
         rt.close();
       }

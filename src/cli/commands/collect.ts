@@ -11,16 +11,19 @@ export function registerCollect(program: Command): void {
     .action(async (opts: { project?: string[] }) => {
       const global = program.opts<GlobalOptions>();
       // Dependencies load when the command runs, so that `--help` stays quick.
-      const [{ openRuntime }, { WRITER_WAIT_MS, describeHolder, withWriterLease }, { collect }] = await Promise.all([
+      const [{ openRuntime }, { WRITER_WAIT_MS, describeHolder, withWriterLease }, { collect }, { stopOnSignals }] = await Promise.all([
         import("../runtime.js"),
         import("../../coordination/lease.js"),
         import("../../jobs/collect.js"),
+        import("../../daemon/shutdown.js"),
       ]);
       const rt = await openRuntime(global, opts.project);
+      const stop = stopOnSignals((s) => rt.log.warn(`${s}: stopping; the run is recorded as interrupted`));
       try {
         // A daemon collecting right now is waited for (bounded), never raced.
-        const summary = await withWriterLease(rt.db, "collect (CLI)", (signal) => collect({ ...rt, signal }, rt.projects ? { projects: rt.projects } : {}), {
+        const summary = await withWriterLease(rt.db, "collect (CLI)", (lost) => collect({ ...rt, signal: AbortSignal.any([lost, stop.signal]) }, rt.projects ? { projects: rt.projects } : {}), {
           waitMs: WRITER_WAIT_MS,
+          signal: stop.signal,
           onWait: (holder, ms) => rt.log.warn(`${describeHolder(holder)} is collecting; waiting up to ${ms / 60_000} min for it to finish`),
         });
         if (global.json) {
@@ -32,6 +35,7 @@ export function registerCollect(program: Command): void {
         }
         if (summary.status !== "ok") process.exitCode = 1;
       } finally {
+        stop.dispose();
         rt.close();
       }
     });

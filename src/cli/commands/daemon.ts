@@ -49,6 +49,12 @@ export function registerDaemon(program: Command): void {
       const reason = await Promise.race([stopRequested, daemon.fatal.then((r) => `fatal: ${r}`)]);
 
       const drained = await daemon.stop(DRAIN_DEADLINE_MS);
+      if (daemon.databaseLost) {
+        // The handle points at a file that is gone: closing would checkpoint into it and remove
+        // the WAL by name, which may be another database's by now. The process ends without it.
+        rt.log.error(`stopped: ${reason.replace(/^fatal: /, "")}; start the daemon again once the database is where it should be`);
+        process.exit(1);
+      }
       if (!drained) {
         rt.log.error(`the run in flight did not finish within ${DRAIN_DEADLINE_MS / 1000} s: exiting without it`);
         process.exit(1);

@@ -89,6 +89,8 @@ export interface FakeRepo {
   unavailable?: 404 | 451;
   /** No git data yet: the commits endpoint answers 409. */
   empty?: boolean;
+  /** The branch tip when commits were added whose dates are older than the newest (a merge). */
+  tipSha?: string;
 }
 
 export function repoKey(fullName: string): string {
@@ -362,6 +364,10 @@ export class FakeGitHubState {
     const repo = this.mustGet(fullName);
     repo.commits.push(...commits);
     repo.empty = false;
+    // Added commits are pushed on top: the tip moves to the last one, whatever its date.
+    const newest = repo.commits.reduce((a, b) => (b.committedAt > a.committedAt ? b : a), repo.commits[0]!);
+    const tip = commits.at(-1);
+    repo.tipSha = tip && tip.sha !== newest.sha ? tip.sha : undefined;
     this.touchRepo(repo);
   }
 

@@ -446,7 +446,9 @@ function repositoryNode(ctx: GraphqlContext, repo: FakeRepo): Record<string, unk
           id: nodeId("Ref", `${repo.id}:${repo.defaultBranch}`),
           name: repo.defaultBranch,
           prefix: "refs/heads/",
-          target: () => commitNode(ctx, repo, commits.length - 1),
+          // A merge of older-dated commits moves the tip without a newer date: its oid changes
+          // all the same, as a branch's does on GitHub (the history is still every commit).
+          target: () => ({ ...commitNode(ctx, repo, commits.length - 1), ...(repo.tipSha ? { oid: repo.tipSha, abbreviatedOid: repo.tipSha.slice(0, 7) } : {}) }),
         },
   };
 }

@@ -37,6 +37,8 @@ export interface FakeGitHubOptions {
   latencyMs?: number;
   /** GitHub's secondary limits, enforced when set (see setSecondaryLimits). */
   secondary?: SecondaryLimits | null;
+  /** Called as each request arrives, before it is answered (kill tests time their kills by it). */
+  onRequest?: (entry: LoggedRequest) => void;
 }
 
 /**
@@ -227,6 +229,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const entry: LoggedRequest = { method, path, query, status: 0, authorized, resource, cost: 0 };
     requests.push(entry);
     entries.set(res, entry);
+    options.onRequest?.(entry);
     const bodyText = method === "POST" ? await readBody(req) : "";
     if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
     const rest: RestRequest = { method, path, query, url };
