@@ -156,13 +156,15 @@ for (const [cycle, day] of DAYS.entries()) {
   const t0 = performance.now();
   const run = await runCli(["--config", config, "-q", "--json", "collect"], { env: { GITHUB_TOKEN: TOKEN, OSS_PULSE_NOW: `${day}T03:00:00Z` } });
   const seconds = (performance.now() - t0) / 1000;
-  const summary = JSON.parse(run.stdout || "{}") as { status?: string };
+  const summary = JSON.parse(run.stdout || "{}") as { status?: string; targets?: { outcome: string; error?: string }[] };
+  const failed = (summary.targets ?? []).filter((t) => t.outcome !== "ok");
   const ours = tally(fake.requests);
   fake.setSecondaryLimits(null);
   const base = await naive(day);
   const floor = Math.max(paceFloor(ours.rest, REST_PACE), paceFloor(ours.graphql, GRAPHQL_PACE));
   console.log(
-    `cycle ${cycle + 1} (${day}${initial ? ", initial load, unpaced" : ""}): status ${summary.status ?? run.stderr.slice(0, 200)}\n` +
+    `cycle ${cycle + 1} (${day}${initial ? ", initial load, unpaced" : ""}): status ${summary.status ?? run.stderr.slice(0, 200)}` +
+      `${failed.length > 0 ? ` (${failed.length} targets not ok, e.g. ${failed[0]!.error})` : ""}\n` +
       `  oss-pulse: ${ours.requests} requests (${ours.rest} REST, ${ours.graphql} GraphQL, ${ours.notModified} answered 304), ${ours.points} points, ` +
       `${ours.secondary} secondary-limit answers, ${fmt(seconds, 1)} s (pace floor ${fmt(floor, 1)} s)\n` +
       `    per quiet repository: ${fmt(ours.quiet.requests)} requests, ${fmt(ours.quiet.points)} points; per active: ${fmt(ours.active.requests)} requests, ${fmt(ours.active.points)} points\n` +

@@ -44,10 +44,13 @@ describe("commits merged with old committer dates", () => {
     await run("collect", "2026-01-10T12:00:00Z");
     const recent = "a".repeat(40);
     const old = "b".repeat(40);
-    // Merged on the 11th, dated four days and three weeks before the last collect.
-    fake.state.addCommits("acme/a", [commit(recent, "2026-01-06T10:00:00Z"), commit(old, "2025-12-20T10:00:00Z")]);
+    // A branch merged on the 11th: the merge commit (the branch's new head) is dated that day, the
+    // merged commits four days and three weeks before the last collect.
+    const merge = "c".repeat(40);
+    fake.state.addCommits("acme/a", [commit(recent, "2026-01-06T10:00:00Z"), commit(old, "2025-12-20T10:00:00Z"), commit(merge, "2026-01-11T10:00:00Z")]);
 
     await run("collect", "2026-01-11T12:00:00Z");
+    expect(stored(merge)).toBe(true);
     expect(stored(recent)).toBe(true);
     expect(stored(old)).toBe(false);
 
