@@ -1,8 +1,9 @@
 import Database from "better-sqlite3";
-import { closeSync, existsSync, mkdirSync, openSync, readSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { FatalError, errorMessage } from "../errors.js";
 import { fileProblem } from "../util/output-file.js";
+import { fileKind } from "../util/sqlite-file.js";
 import { checkSchemaKnown, migrate } from "./migrate.js";
 
 export type Db = Database.Database;
@@ -14,7 +15,6 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
 }
 
-const SQLITE_MAGIC = "SQLite format 3\0";
 
 /**
  * Opens the database with the pragmas oss-pulse relies on and brings its schema up to date.
@@ -58,20 +58,9 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
   return db;
 }
 
-/** Reads the 16-byte header only: a database may be larger than any buffer Node can allocate. */
 function assertSqliteFile(path: string): void {
-  const header = Buffer.alloc(SQLITE_MAGIC.length);
-  const fd = openSync(path, "r");
-  let read: number;
-  try {
-    read = readSync(fd, header, 0, header.length, 0);
-  } finally {
-    closeSync(fd);
-  }
-  if (read === 0) return; // an empty file (pre-created) becomes a database
-  if (header.subarray(0, read).toString("latin1") !== SQLITE_MAGIC) {
-    throw new FatalError(`${path} is not an SQLite database; refusing to touch it`);
-  }
+  // An empty file (pre-created) becomes a database.
+  if (fileKind(path) === "other") throw new FatalError(`${path} is not an SQLite database; refusing to touch it`);
 }
 
 /** better-sqlite3 runs synchronously: one immediate transaction takes the write lock up front. */

@@ -1,8 +1,7 @@
-import { type WriteStream, closeSync, createWriteStream, mkdirSync, openSync, readSync, statSync, writeFileSync } from "node:fs";
+import { type WriteStream, createWriteStream, mkdirSync, openSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { ConfigError, FatalError, errorMessage } from "../errors.js";
-
-const SQLITE_MAGIC = "SQLite format 3\0";
+import { fileKind } from "./sqlite-file.js";
 
 /**
  * The one rule for every file a command writes: an SQLite database is never overwritten, and
@@ -16,7 +15,7 @@ export function outputFileProblem(path: string, flag: string, force: boolean): s
     return null; // absent: free to write
   }
   if (stat.isDirectory()) return `${flag}: ${path} is a directory; name a file`;
-  if (isSqliteFile(path)) return `${flag}: ${path} is an SQLite database; refusing to overwrite it (even with --force)`;
+  if (fileKind(path) === "sqlite") return `${flag}: ${path} is an SQLite database; refusing to overwrite it (even with --force)`;
   if (!force) return `${flag}: ${path} already exists; pass --force to overwrite it`;
   return null;
 }
@@ -67,13 +66,3 @@ export function fileProblem(error: unknown): string {
   }
 }
 
-function isSqliteFile(path: string): boolean {
-  const fd = openSync(path, "r");
-  try {
-    const header = Buffer.alloc(16);
-    const read = readSync(fd, header, 0, 16, 0);
-    return read === 16 && header.toString("latin1") === SQLITE_MAGIC;
-  } finally {
-    closeSync(fd);
-  }
-}

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runCli, tempDir, writeConfig } from "../support/cli.js";
+import { initDatabase, runCli, tempDir, writeConfig } from "../support/cli.js";
 
 const good = (db: string) => `database: ${db}\ngithub:\n  apiUrl: http://127.0.0.1:9\nprojects:\n  - name: a\n    repos: [octo/one]\n`;
 
@@ -57,10 +57,7 @@ describe("a --project name the config does not have", () => {
   let config: string;
 
   beforeAll(async () => {
-    dir = tempDir();
-    db = join(dir, "pulse.db");
-    config = writeConfig(dir, good(db));
-    expect((await runCli(["--config", config, "init"])).code).toBe(0);
+    ({ dir, db, config } = await initDatabase((db) => good(db)));
   });
 
   it.each([

@@ -1,7 +1,6 @@
 import Database from "better-sqlite3";
-import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { runCli, tempDir, writeConfig } from "../support/cli.js";
+import { initDatabase, runCli } from "../support/cli.js";
 
 /** A database this oss-pulse did not write as it is: never reported healthy, never rewritten. */
 
@@ -10,10 +9,7 @@ describe("database versions", () => {
   let config: string;
 
   beforeEach(async () => {
-    const dir = tempDir();
-    db = join(dir, "pulse.db");
-    config = writeConfig(dir, `database: ${db}\ngithub:\n  apiUrl: http://127.0.0.1:9\nprojects:\n  - name: a\n    repos: [octo/one]\n`);
-    expect((await runCli(["--config", config, "init"])).code).toBe(0);
+    ({ db, config } = await initDatabase((db) => `database: ${db}\ngithub:\n  apiUrl: http://127.0.0.1:9\nprojects:\n  - name: a\n    repos: [octo/one]\n`));
   });
 
   const edit = (sql: string) => {

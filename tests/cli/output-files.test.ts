@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runCli, tempDir, writeConfig } from "../support/cli.js";
+import { initDatabase, runCli } from "../support/cli.js";
 
 const digest = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
 
@@ -12,10 +12,7 @@ describe("report --out never overwrites what it should not", () => {
   let config: string;
 
   beforeAll(async () => {
-    dir = tempDir();
-    db = join(dir, "pulse.db");
-    config = writeConfig(dir, `database: ${db}\ngithub:\n  apiUrl: http://127.0.0.1:9\nprojects:\n  - name: a\n    repos: [octo/one]\n`);
-    expect((await runCli(["--config", config, "init"])).code).toBe(0);
+    ({ dir, db, config } = await initDatabase((db) => `database: ${db}\ngithub:\n  apiUrl: http://127.0.0.1:9\nprojects:\n  - name: a\n    repos: [octo/one]\n`));
   });
 
   it("refuses to write over the database, even with --force, and exits 2", async () => {

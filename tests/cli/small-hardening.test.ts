@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runCli, tempDir, writeConfig } from "../support/cli.js";
+import { initDatabase, runCli, tempDir, writeConfig } from "../support/cli.js";
 
 /** The small hostile inputs at the command line: each exits as documented and says what to do. */
 
@@ -17,10 +17,7 @@ describe("command-line and config hardening", () => {
   let config: string;
 
   beforeAll(async () => {
-    dir = tempDir();
-    db = join(dir, "pulse.db");
-    config = writeConfig(dir, base(db));
-    expect((await runCli(["--config", config, "init"])).code).toBe(0);
+    ({ dir, db, config } = await initDatabase((db) => base(db)));
   });
 
   it("a YAML alias bomb is a config error (exit 2), not an unexpected error", async () => {

@@ -38,3 +38,13 @@ export function writeConfig(dir: string, yaml: string): string {
   writeFileSync(path, yaml);
   return path;
 }
+
+/** A config in a fresh directory, and its database made by `init`: where most CLI tests start. */
+export async function initDatabase(yaml: (db: string) => string): Promise<{ dir: string; db: string; config: string }> {
+  const dir = tempDir();
+  const db = join(dir, "pulse.db");
+  const config = writeConfig(dir, yaml(db));
+  const init = await runCli(["--config", config, "init"]);
+  if (init.code !== 0) throw new Error(`init exited ${init.code}: ${init.stderr}`);
+  return { dir, db, config };
+}
