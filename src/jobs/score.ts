@@ -1,15 +1,15 @@
 import { createHash } from "node:crypto";
 import type { Config } from "../config/schema.js";
 import { type Downloads30, downloads30 } from "../model/downloads.js";
-import { type PackageDownloads, type ProjectData, type RepoData, evaluate, firstDayOf } from "../model/evaluate.js";
+import { type PackageDownloads, type ProjectData, type RepoData, evaluate, firstDayFrom, firstDayOf } from "../model/evaluate.js";
 import { type EventCounts, paramsHash } from "../model/score.js";
-import type { Db } from "../store/open.js";
+import { type Db, inTransaction } from "../store/open.js";
 import { hasPartialMembers, projectPackagesEver } from "../store/membership.js";
 import { loadPackageSeries } from "../store/packages.js";
 import { projectIdOf, syncProjects } from "../store/repos.js";
 import { clearProjectMark, contributorsBefore, foldScoreMarks, projectMark, readScoreState, saveScoreState, scoredRange } from "../store/score-marks.js";
 import { keepModels, pruneScores, registerModel, writeScores } from "../store/scores.js";
-import { type ProjectSeries, WHOLE_HISTORY, loadProjectSeries } from "../store/series.js";
+import { type ProjectSeries, WHOLE_HISTORY, loadFirstFacts, loadProjectSeries } from "../store/series.js";
 import type { Logger } from "../util/log.js";
 import { BEGINNING, type Clock, type Day, addDays, dayOf, dayRange } from "../util/time.js";
 
@@ -79,63 +79,128 @@ function plan(db: Db, config: Config, projectId: number, today: Day): { mark: Da
   return { mark, firstDay: state.firstDay, starts };
 }
 
+/**
+ * Days evaluated per step. A project's series is read and evaluated a year at a time, so that
+ * scoring holds one year of one project whatever the length of its history (with what came
+ * before in summary: contributors' first days and the retained stars).
+ */
+const SPAN_DAYS = 366;
+
 /** Scores one project: from the days that changed when its history is known, else all of it. */
 function scoreProject(ctx: ScoreContext, name: string, today: Day, now: Date): { rows: number; changed: number } {
   const { db, config } = ctx;
   const projectId = projectIdOf(db, name);
   const p = plan(db, config, projectId, today);
   const hash = inputsHash(config);
-  const anyActive = config.models.some((m) => m.contributors === "active");
-  let rows = 0;
-  let changed = 0;
 
   if (p.firstDay === null) {
-    const series = loadProjectSeries(db, name, config.bots, { from: null, activeFrom: anyActive ? BEGINNING : null });
-    const data = projectData(name, series, series.firstDays, null);
-    if (data.firstDay === null) {
-      pruneScores(db, projectId, null);
-      saveScoreState(db, projectId, { firstDay: null, inputsHash: hash }, { from: null, firstDays: new Map() }, p.mark);
-      ctx.log.info(`score: ${name} has no data yet`);
-      return { rows, changed };
-    }
-    const from = data.firstDay <= today ? data.firstDay : today;
-    const downloads = projectDownloads(db, name, dayRange(from, today));
+    // A project whose members came or went is read whole: each stretch counts its own members.
+    if (hasPartialMembers(db, projectId)) return scoreWhole(ctx, name, projectId, today, now, p.mark);
+    const firsts = loadFirstFacts(db, name);
+    const firstDay = firstDayFrom(firsts.repos, null, firsts.packagesFirstDay);
+    if (firstDay === null) return noData(ctx, name, projectId, p.mark);
+    const from = firstDay <= today ? firstDay : today;
     // Rows outside the project's days (a repo left it, its history moved) are not scores any more.
     pruneScores(db, projectId, { from, to: today });
-    for (const model of config.models) {
-      const scores = evaluate(data, model, from, today, downloads);
-      changed += writeScores(db, { projectId, model: model.name, paramsHash: paramsHash(model) }, scores, now);
-      rows += scores.length;
-    }
-    saveScoreState(db, projectId, { firstDay: data.firstDay, inputsHash: hash }, { from: null, firstDays: series.firstDays }, p.mark);
-    return { rows, changed };
+    const found = scoreSpans(ctx, name, projectId, { firstDay, starts: config.models.map(() => from), known: new Map() }, today, now);
+    saveScoreState(db, projectId, { firstDay, inputsHash: hash }, { from: null, firstDays: found.firstDays }, p.mark);
+    return found;
   }
 
   const start = p.starts.reduce((a, b) => (b < a ? b : a));
   if (start > today) {
     // Marked only on days after today (facts dated in the future): they are scored when they come.
     if (p.mark !== null) clearProjectMark(db, projectId, p.mark);
-    return { rows, changed };
+    return { rows: 0, changed: 0 };
   }
-  // Events from the first window that reaches `start`; contributors known before it from the store.
+  // Contributors known before the first window that reaches `start` come from the store.
   const lead = addDays(start, -(Math.max(...config.models.map((m) => m.window)) - 1));
-  const series = loadProjectSeries(db, name, config.bots, { from: lead, activeFrom: anyActive ? lead : null });
-  const kept = contributorsBefore(db, projectId, lead);
-  const fresh = new Map([...series.firstDays].filter(([who]) => !kept.has(who)));
-  const data = projectData(name, series, new Map([...kept, ...fresh]), p.firstDay);
-  const days = dayRange(start, today);
-  const downloads = projectDownloads(db, name, days);
-  config.models.forEach((model, m) => {
-    const from = p.starts[m]!;
-    if (from > today) return;
-    const offset = days.indexOf(from);
-    const own = downloads.map((d) => ({ ...d, values: d.values.slice(offset) }));
-    const scores = evaluate(data, model, from, today, own);
+  const found = scoreSpans(ctx, name, projectId, { firstDay: p.firstDay, starts: p.starts, known: contributorsBefore(db, projectId, lead) }, today, now);
+  saveScoreState(db, projectId, { firstDay: p.firstDay, inputsHash: hash }, { from: lead, firstDays: found.firstDays }, p.mark);
+  return found;
+}
+
+/**
+ * Evaluates each model from its start day to today, a span of days at a time: each span reads
+ * the events of its first window's days and of its own, and carries forward who contributed
+ * before. Returns the rows written and each contributor first seen (their first day).
+ */
+function scoreSpans(
+  ctx: ScoreContext,
+  name: string,
+  projectId: number,
+  from: { firstDay: Day; starts: Day[]; known: ReadonlyMap<string, Day> },
+  today: Day,
+  now: Date,
+): { rows: number; changed: number; firstDays: Map<string, Day> } {
+  const { db, config } = ctx;
+  const anyActive = config.models.some((m) => m.contributors === "active");
+  const maxWindow = Math.max(...config.models.map((m) => m.window));
+  const hashes = config.models.map(paramsHash);
+  const known = new Map(from.known);
+  const firstDays = new Map<string, Day>();
+  let rows = 0;
+  let changed = 0;
+  let spanStart = from.starts.reduce((a, b) => (b < a ? b : a));
+  while (spanStart <= today) {
+    const last = addDays(spanStart, SPAN_DAYS - 1);
+    const spanEnd = last < today ? last : today;
+    const lead = addDays(spanStart, -(maxWindow - 1));
+    const series = loadProjectSeries(db, name, config.bots, { from: lead, to: spanEnd, activeFrom: anyActive ? lead : null });
+    for (const [who, day] of series.firstDays) {
+      if (known.has(who)) continue;
+      known.set(who, day);
+      firstDays.set(who, day);
+    }
+    const data = projectData(name, series, known, from.firstDay);
+    const days = dayRange(spanStart, spanEnd);
+    const downloads = projectDownloads(db, name, days);
+    const evaluated = config.models.map((model, m) => {
+      const start = from.starts[m]! > spanStart ? from.starts[m]! : spanStart;
+      if (start > spanEnd) return [];
+      const offset = days.indexOf(start);
+      const own = offset === 0 ? downloads : downloads.map((d) => ({ ...d, values: d.values.slice(offset) }));
+      return evaluate(data, model, start, spanEnd, own);
+    });
+    // The span's rows of every model in one transaction: one commit per span, not per model.
+    inTransaction(db, () => {
+      config.models.forEach((model, m) => {
+        changed += writeScores(db, { projectId, model: model.name, paramsHash: hashes[m]! }, evaluated[m]!, now);
+        rows += evaluated[m]!.length;
+      });
+    });
+    spanStart = addDays(spanEnd, 1);
+  }
+  return { rows, changed, firstDays };
+}
+
+/** Scores a project from its whole history in one step (members that came and went). */
+function scoreWhole(ctx: ScoreContext, name: string, projectId: number, today: Day, now: Date, mark: Day | null): { rows: number; changed: number } {
+  const { db, config } = ctx;
+  const anyActive = config.models.some((m) => m.contributors === "active");
+  const series = loadProjectSeries(db, name, config.bots, { from: null, activeFrom: anyActive ? BEGINNING : null });
+  const data = projectData(name, series, series.firstDays, null);
+  if (data.firstDay === null) return noData(ctx, name, projectId, mark);
+  const from = data.firstDay <= today ? data.firstDay : today;
+  const downloads = projectDownloads(db, name, dayRange(from, today));
+  pruneScores(db, projectId, { from, to: today });
+  let rows = 0;
+  let changed = 0;
+  for (const model of config.models) {
+    const scores = evaluate(data, model, from, today, downloads);
     changed += writeScores(db, { projectId, model: model.name, paramsHash: paramsHash(model) }, scores, now);
     rows += scores.length;
-  });
-  saveScoreState(db, projectId, { firstDay: p.firstDay, inputsHash: hash }, { from: lead, firstDays: fresh }, p.mark);
+  }
+  saveScoreState(db, projectId, { firstDay: data.firstDay, inputsHash: inputsHash(config) }, { from: null, firstDays: series.firstDays }, mark);
   return { rows, changed };
+}
+
+/** A project with nothing stored yet: no scores, and a state that says so. */
+function noData(ctx: ScoreContext, name: string, projectId: number, mark: Day | null): { rows: number; changed: number } {
+  pruneScores(ctx.db, projectId, null);
+  saveScoreState(ctx.db, projectId, { firstDay: null, inputsHash: inputsHash(ctx.config) }, { from: null, firstDays: new Map() }, mark);
+  ctx.log.info(`score: ${name} has no data yet`);
+  return { rows: 0, changed: 0 };
 }
 
 /** The config's inputs to every score that are not a model's parameters: the bot list. */

@@ -64,38 +64,49 @@ export interface PackageDownloads {
 }
 
 /**
- * The first day anything is known of the project: its first event, snapshot or retained star,
+ * The first day anything is known of the project: its first event, snapshot and retained star,
  * of a repo that belonged to it then (a repo that joined late counts from the day it joined);
  * with none of those (a project of packages only, or whose repos have no data yet), its
  * packages' first download or stated total. Days before a project's repos are known would have
  * every repo part missing, so packages do not move a repo-backed project's first day back.
  */
 export function firstDayOf(repos: readonly RepoData[], events: ReadonlyMap<Day, EventCounts>, packagesFirstDay: Day | null = null): Day | null {
-  const firsts: Day[] = [];
   const perRepo = repos.length > 0 && repos.every((r) => r.events);
-  if (!perRepo) {
-    const firstEvent = [...events.keys()].sort()[0];
-    if (firstEvent) firsts.push(firstEvent);
-  }
+  const firsts = repos.map((r) => ({
+    firstEvent: perRepo ? earliest(r.events!.keys()) : null,
+    firstSnapshot: r.firstSnapshot,
+    firstStar: r.starsAdded.find(([, n]) => n > 0)?.[0] ?? null,
+    ...(r.member ? { member: r.member } : {}),
+  }));
+  return firstDayFrom(firsts, perRepo ? null : earliest(events.keys()), packagesFirstDay);
+}
+
+/** Where one repo's history starts (see firstDayOf). */
+export interface RepoFirsts {
+  firstEvent: Day | null;
+  firstSnapshot: Day | null;
+  firstStar: Day | null;
+  member?: readonly MemberInterval[];
+}
+
+/** firstDayOf from each repo's first days, read without the history; `projectFirstEvent`: the first event of repos not told apart. */
+export function firstDayFrom(repos: readonly RepoFirsts[], projectFirstEvent: Day | null, packagesFirstDay: Day | null): Day | null {
+  let result: Day | null = projectFirstEvent;
   for (const r of repos) {
-    const own: Day[] = [];
-    if (perRepo) {
-      const firstEvent = [...r.events!.keys()].sort()[0];
-      if (firstEvent) own.push(firstEvent);
-    }
-    if (r.firstSnapshot) own.push(r.firstSnapshot);
-    const firstStar = r.starsAdded.find(([, n]) => n > 0);
-    if (firstStar) own.push(firstStar[0]);
-    own.sort();
-    let first = own[0];
-    if (first === undefined) continue;
-    const joined = r.member?.map((iv) => iv.from).sort()[0];
-    if (r.member && joined === undefined) continue;
-    if (joined !== undefined && joined > first) first = joined;
-    firsts.push(first);
+    let first = earliest([r.firstEvent, r.firstSnapshot, r.firstStar].filter((d): d is Day => d !== null));
+    if (first === null) continue;
+    const joined = r.member ? earliest(r.member.map((iv) => iv.from)) : null;
+    if (r.member && joined === null) continue;
+    if (joined !== null && joined > first) first = joined;
+    if (result === null || first < result) result = first;
   }
-  firsts.sort();
-  return firsts[0] ?? packagesFirstDay;
+  return result ?? packagesFirstDay;
+}
+
+function earliest(days: Iterable<Day>): Day | null {
+  let first: Day | null = null;
+  for (const d of days) if (first === null || d < first) first = d;
+  return first;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { ListedRepo } from "../config/portfolio.js";
 import type { OwnerKind } from "../github/discovery.js";
 import { BEGINNING, type Day, dayOf, toIso } from "../util/time.js";
 import type { Db } from "./open.js";
+import { preparedOnce } from "./prepared.js";
 
 /** Why a repository is wanted by a project now: the source that brings it, and whether that source is new. */
 export interface WantedRepo {
@@ -109,10 +110,7 @@ export function settleDepartures(db: Db, since: Date): void {
 
 /** The membership intervals of every repository (or package) that ever belonged to the project, by id. */
 export function memberIntervals(db: Db, kind: "repo" | "package", projectId: number): Map<number, MemberInterval[]> {
-  const t = TABLES[kind];
-  const rows = db
-    .prepare(`SELECT ${t.id} AS id, joined_day, left_day FROM ${t.membership} WHERE project_id = ? ORDER BY ${t.id}, joined_day`)
-    .all(projectId) as { id: number; joined_day: Day; left_day: Day | null }[];
+  const rows = intervalStatements(db)[kind].all(projectId) as { id: number; joined_day: Day; left_day: Day | null }[];
   const out = new Map<number, MemberInterval[]>();
   for (const r of rows) {
     if (r.left_day !== null && r.left_day <= r.joined_day) continue; // joined and left the same day
@@ -122,6 +120,14 @@ export function memberIntervals(db: Db, kind: "repo" | "package", projectId: num
   }
   return out;
 }
+
+const intervalStatements = preparedOnce((db: Db) => {
+  const of = (kind: "repo" | "package") => {
+    const t = TABLES[kind];
+    return db.prepare(`SELECT ${t.id} AS id, joined_day, left_day FROM ${t.membership} WHERE project_id = ? ORDER BY ${t.id}, joined_day`);
+  };
+  return { repo: of("repo"), package: of("package"), packageRow: db.prepare("SELECT id, registry, name FROM packages WHERE id = ?") };
+});
 
 /** Repos whose history is still to be read once since they joined a project. */
 export function pendingBackfill(db: Db, repoId: number): boolean {
@@ -208,7 +214,7 @@ export function projectPackagesEver(db: Db, projectName: string): { id: number; 
   const projectId = db.prepare("SELECT id FROM projects WHERE name = ?").pluck().get(projectName) as number | undefined;
   if (projectId === undefined) return [];
   const intervals = memberIntervals(db, "package", projectId);
-  const row = db.prepare("SELECT id, registry, name FROM packages WHERE id = ?");
+  const row = intervalStatements(db).packageRow;
   return [...intervals]
     .map(([id, member]) => ({ ...(row.get(id) as { id: number; registry: string; name: string }), member }))
     .sort((a, b) => a.registry.localeCompare(b.registry) || a.name.localeCompare(b.name));

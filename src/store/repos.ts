@@ -4,6 +4,7 @@ import { type WantedRepo, noteSource, ownerRepos, ownerState, syncMembers } from
 import { toIso } from "../util/time.js";
 import { syncConfiguredBots } from "./bots.js";
 import type { Db } from "./open.js";
+import { preparedOnce } from "./prepared.js";
 
 export interface RepoRow {
   id: number;
@@ -60,12 +61,18 @@ export function ensureProject(db: Db, name: string): number {
 
 /** The id of a project already recorded (syncProjects records every configured one). */
 export function projectIdOf(db: Db, name: string): number {
-  return db.prepare("SELECT id FROM projects WHERE name = ?").pluck().get(name) as number;
+  return lookups(db).projectId.get(name) as number;
 }
 
 export function repoById(db: Db, id: number): RepoRow {
-  return db.prepare("SELECT * FROM repos WHERE id = ?").get(id) as RepoRow;
+  return lookups(db).repo.get(id) as RepoRow;
 }
+
+/** Look-ups made for every project and repo the scorer reads: prepared once per connection. */
+const lookups = preparedOnce((db: Db) => ({
+  projectId: db.prepare("SELECT id FROM projects WHERE name = ?").pluck(),
+  repo: db.prepare("SELECT * FROM repos WHERE id = ?"),
+}));
 
 /** The repo row for a configured name, following recorded renames. */
 export function ensureRepo(db: Db, fullName: string, now: Date): RepoRow {

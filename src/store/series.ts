@@ -1,4 +1,4 @@
-import type { Day } from "../util/time.js";
+import { type Day, addDays } from "../util/time.js";
 import type { Db } from "./open.js";
 import { preparedOnce } from "./prepared.js";
 import { type MemberInterval, memberIntervals } from "./membership.js";
@@ -66,6 +66,8 @@ export interface ActivityRow {
 export interface SeriesRange {
   /** Read facts dated on or after this day; null: the whole history. */
   from: Day | null;
+  /** Read facts dated on or before this day (contributors' days included); absent or null: up to the newest. */
+  to?: Day | null;
   /** Read each contributor's commit days from this day on; null: none (no model counts active contributors). */
   activeFrom: Day | null;
 }
@@ -73,49 +75,48 @@ export interface SeriesRange {
 /** Before any day: `x >= FIRST` holds for every stored date. */
 const FIRST = "0000";
 
+/** After any day: `x < LAST` holds for every stored date and instant (a year has four digits). */
+const LAST = "99999";
+
 /** Everything: every fact and every commit day. */
 export const WHOLE_HISTORY: SeriesRange = { from: null, activeFrom: FIRST };
 
 /**
- * The statements that read a project's series, each by one repo's key (`@repo`) and a first day
- * (`@from`). Exported so that a test can check each one's query plan.
+ * The statements that read a project's series, each by one repo's key (`@repo`) and a span of
+ * days: from `@from` on, before `@until` (the day after the last). Exported so that a test can
+ * check each one's query plan.
  */
 export const SERIES_QUERIES = {
   sync: "SELECT stream, covered_from AS coveredFrom, synced_to AS syncedTo FROM sync_state WHERE repo_id = @repo",
-  snapshots: "SELECT day, stars FROM repo_snapshots WHERE repo_id = @repo AND day >= @from ORDER BY day",
+  snapshots: "SELECT day, stars FROM repo_snapshots WHERE repo_id = @repo AND day >= @from AND day < @until ORDER BY day",
   firstSnapshot: "SELECT MIN(day) FROM repo_snapshots WHERE repo_id = @repo",
-  starsAdded: "SELECT day, stars_added FROM star_history WHERE repo_id = @repo AND day >= @from ORDER BY day",
+  starsAdded: "SELECT day, stars_added FROM star_history WHERE repo_id = @repo AND day >= @from AND day < @until ORDER BY day",
+  firstStar: "SELECT MIN(day) FROM star_history WHERE repo_id = @repo AND stars_added > 0",
   starsBefore: "SELECT COALESCE(SUM(stars_added), 0) FROM star_history WHERE repo_id = @repo AND day < @from",
-  // Counted as the view daily_repo_activity counts (drafts excluded, pull requests by merge only),
-  // each branch filtered by the repo's key: a filter on the view would read every repo's facts.
-  activity: `SELECT day, SUM(kind = 1) AS commits, SUM(kind = 2) AS issues_opened, SUM(kind = 3) AS issues_closed,
-                    SUM(kind = 4) AS prs_opened, SUM(kind = 5) AS prs_merged, SUM(kind = 6) AS releases
-             FROM (
-               SELECT substr(committed_at, 1, 10) AS day, 1 AS kind FROM commits WHERE repo_id = @repo AND committed_at >= @from
-               UNION ALL SELECT substr(created_at, 1, 10), CASE is_pull WHEN 1 THEN 4 ELSE 2 END
-                 FROM issues WHERE repo_id = @repo AND created_at >= @from
-               UNION ALL SELECT substr(closed_at, 1, 10), 3
-                 FROM issues WHERE repo_id = @repo AND is_pull = 0 AND closed_at >= @from
-               UNION ALL SELECT substr(merged_at, 1, 10), 5
-                 FROM issues WHERE repo_id = @repo AND is_pull = 1 AND merged_at >= @from
-               UNION ALL SELECT substr(published_at, 1, 10), 6
-                 FROM releases WHERE repo_id = @repo AND is_draft = 0 AND published_at >= @from
-             )
-             GROUP BY day`,
-  // One row per identity as the commits carry it: the bot rules need the login, type and e-mail together.
-  authorFirsts: `SELECT author_login, author_type, author_email, MIN(substr(committed_at, 1, 10)) AS day
-                 FROM commits WHERE repo_id = @repo AND committed_at >= @from
-                 GROUP BY author_login, author_type, author_email`,
-  authorDays: `SELECT author_login, author_type, author_email, substr(committed_at, 1, 10) AS day
-               FROM commits WHERE repo_id = @repo AND committed_at >= @from
-               GROUP BY author_login, author_type, author_email, day`,
+  // Each fact table read once, in key order, and counted per day here: grouping in SQL (a
+  // UNION ALL of kinds under GROUP BY) sorted every row again and cost twice the reading.
+  // Counted as the view daily_repo_activity counts (drafts excluded, pull requests by merge only).
+  commitRows: `SELECT substr(committed_at, 1, 10), author_login, author_type, author_email
+               FROM commits WHERE repo_id = @repo AND committed_at >= @from AND committed_at < @until ORDER BY committed_at`,
+  issueRows: `SELECT substr(created_at, 1, 10), is_pull, substr(closed_at, 1, 10), substr(merged_at, 1, 10)
+              FROM issues WHERE repo_id = @repo AND (created_at >= @from AND created_at < @until
+                OR closed_at >= @from AND closed_at < @until OR merged_at >= @from AND merged_at < @until)`,
+  releaseRows: `SELECT substr(published_at, 1, 10) FROM releases
+                WHERE repo_id = @repo AND is_draft = 0 AND published_at >= @from AND published_at < @until`,
+  // The day of a repo's first event of any kind, as the rows above count them: where its history starts.
+  firstEvent: `SELECT substr(MIN(first), 1, 10) FROM (
+                 SELECT MIN(committed_at) AS first FROM commits WHERE repo_id = @repo
+                 UNION ALL SELECT MIN(MIN(created_at), COALESCE(MIN(CASE is_pull WHEN 0 THEN closed_at END), '99999'),
+                                  COALESCE(MIN(CASE is_pull WHEN 1 THEN merged_at END), '99999'))
+                   FROM issues WHERE repo_id = @repo
+                 UNION ALL SELECT MIN(published_at) FROM releases WHERE repo_id = @repo AND is_draft = 0
+               )`,
 } as const;
 
 interface Author {
   author_login: string | null;
   author_type: string | null;
   author_email: string | null;
-  day: Day;
 }
 
 /**
@@ -128,15 +129,16 @@ export function loadProjectSeries(db: Db, projectName: string, bots: readonly st
   const intervals = memberIntervals(db, "repo", projectIdOf(db, projectName));
   const repos = [...intervals.keys()].map((id) => repoById(db, id)).sort((a, b) => a.full_name.localeCompare(b.full_name));
   const from = range.from ?? FIRST;
+  const until = range.to ? addDays(range.to, 1) : LAST;
   const repoSeries = repos.map((repo): RepoSeries => {
-    const at = { repo: repo.id, from };
+    const at = { repo: repo.id, from, until };
     return {
       repo,
       sync: q.sync.all({ repo: repo.id }) as RepoSeries["sync"],
       snapshots: q.snapshots.raw().all(at) as [Day, number][],
       firstSnapshot: (q.firstSnapshot.pluck().get({ repo: repo.id }) as Day | null) ?? null,
       starsAdded: q.starsAdded.raw().all(at) as [Day, number][],
-      starsBefore: q.starsBefore.pluck().get(at) as number,
+      starsBefore: q.starsBefore.pluck().get({ repo: repo.id, from }) as number,
       member: intervals.get(repo.id) ?? [],
       events: [],
       firstDays: new Map(),
@@ -145,51 +147,90 @@ export function loadProjectSeries(db: Db, projectName: string, bots: readonly st
     };
   });
 
+  const isBot = botRule(bots);
   const byDay = new Map<Day, ActivityRow>();
+  const firstDays = new Map<string, Day>();
+  const contributorSets = new Map<string, Set<Day>>();
+  // Commit days of contributors are kept from `activeFrom` on (never before `from`: not read).
+  const activeFrom = range.activeFrom === null ? null : range.activeFrom > from ? range.activeFrom : from;
   for (const [i, repo] of repos.entries()) {
-    for (const row of q.activity.all({ repo: repo.id, from }) as ActivityRow[]) {
-      repoSeries[i]!.events.push({ ...row });
+    const own = repoSeries[i]!;
+    const at = { repo: repo.id, from, until };
+    const counts = new Map<Day, ActivityRow>();
+    const count = (day: Day, kind: (typeof KINDS)[number]) => {
+      let row = counts.get(day);
+      if (!row) counts.set(day, (row = { day, commits: 0, issues_opened: 0, issues_closed: 0, prs_opened: 0, prs_merged: 0, releases: 0 }));
+      row[kind]++;
+    };
+    // Rows come by committed_at: a contributor's first row is their first day, their days ascend.
+    // Who each author is, by login (or e-mail): asked again only when the type or e-mail differs.
+    const identities = new Map<string, { login: string | null; type: string | null; email: string | null; who: string | null }>();
+    for (const [day, login, type, email] of q.commitRows.raw().all(at) as [Day, string | null, string | null, string | null][]) {
+      count(day, "commits");
+      const primary = login ?? email;
+      if (primary === null) continue;
+      let known = identities.get(primary);
+      if (known === undefined || known.login !== login || known.type !== type || known.email !== email) {
+        known = { login, type, email, who: identity({ author_login: login, author_type: type, author_email: email }, isBot) };
+        identities.set(primary, known);
+      }
+      const who = known.who;
+      if (who === null) continue;
+      if (!own.firstDays.has(who)) own.firstDays.set(who, day);
+      const seen = firstDays.get(who);
+      if (seen === undefined || day < seen) firstDays.set(who, day);
+      if (activeFrom === null || day < activeFrom) continue;
+      const mine = own.contributorDays.get(who);
+      if (!mine) own.contributorDays.set(who, [day]);
+      else if (mine[mine.length - 1] !== day) mine.push(day);
+      const all = contributorSets.get(who);
+      if (all) all.add(day);
+      else contributorSets.set(who, new Set([day]));
+    }
+    for (const [created, isPull, closed, merged] of q.issueRows.raw().all(at) as [Day, number, Day | null, Day | null][]) {
+      if (created >= from && created < until) count(created, isPull === 1 ? "prs_opened" : "issues_opened");
+      if (isPull === 0 && closed !== null && closed >= from && closed < until) count(closed, "issues_closed");
+      if (isPull === 1 && merged !== null && merged >= from && merged < until) count(merged, "prs_merged");
+    }
+    for (const day of q.releaseRows.pluck().all(at) as Day[]) count(day, "releases");
+
+    own.events = [...counts.values()].sort(byDayOrder);
+    for (const row of own.events) {
       const seen = byDay.get(row.day);
-      if (!seen) byDay.set(row.day, row);
+      if (!seen) byDay.set(row.day, { ...row });
       else for (const kind of KINDS) seen[kind] += row[kind];
     }
   }
-  const events = [...byDay.values()].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-
-  const isBot = botRule(bots);
-  const firstDays = new Map<string, Day>();
-  for (const [i, repo] of repos.entries()) {
-    const own = repoSeries[i]!.firstDays;
-    for (const a of q.authorFirsts.all({ repo: repo.id, from }) as Author[]) {
-      const who = identity(a, isBot);
-      if (who === null) continue;
-      const mine = own.get(who);
-      if (mine === undefined || a.day < mine) own.set(who, a.day);
-      const seen = firstDays.get(who);
-      if (seen === undefined || a.day < seen) firstDays.set(who, a.day);
-    }
-  }
+  const events = [...byDay.values()].sort(byDayOrder);
   const contributorDays = new Map<string, Day[]>();
-  if (range.activeFrom !== null) {
-    const sets = new Map<string, Set<Day>>();
-    for (const [i, repo] of repos.entries()) {
-      const own = repoSeries[i]!.contributorDays;
-      for (const a of q.authorDays.all({ repo: repo.id, from: range.activeFrom }) as Author[]) {
-        const who = identity(a, isBot);
-        if (who === null) continue;
-        const mine = own.get(who);
-        if (!mine) own.set(who, [a.day]);
-        else if (!mine.includes(a.day)) mine.push(a.day);
-        const days = sets.get(who);
-        if (days) days.add(a.day);
-        else sets.set(who, new Set([a.day]));
-      }
-    }
-    for (const [who, days] of sets) contributorDays.set(who, [...days].sort());
-    for (const r of repoSeries) for (const days of r.contributorDays.values()) days.sort();
-  }
+  for (const [who, days] of contributorSets) contributorDays.set(who, [...days].sort());
   const packagesFirstDay = packageStatements(db).firstDay.get({ project: projectName }) as Day | null;
   return { repos: repoSeries, events, firstDays, contributorDays, packagesFirstDay };
+}
+
+/** Where a repo's history starts: its first event, snapshot and retained star, and its days in the project. */
+export interface RepoFirsts {
+  firstEvent: Day | null;
+  firstSnapshot: Day | null;
+  firstStar: Day | null;
+  member: MemberInterval[];
+}
+
+/**
+ * What decides the first day of a project's history, read without its history: per repo that
+ * ever belonged, the day of its first event, snapshot and retained star (each one seek or one
+ * pass over the repo's own rows), and its packages' first day.
+ */
+export function loadFirstFacts(db: Db, projectName: string): { repos: RepoFirsts[]; packagesFirstDay: Day | null } {
+  const q = statements(db);
+  const intervals = memberIntervals(db, "repo", projectIdOf(db, projectName));
+  const repos = [...intervals].map(([id, member]) => ({
+    firstEvent: (q.firstEvent.pluck().get({ repo: id }) as Day | null) ?? null,
+    firstSnapshot: (q.firstSnapshot.pluck().get({ repo: id }) as Day | null) ?? null,
+    firstStar: (q.firstStar.pluck().get({ repo: id }) as Day | null) ?? null,
+    member,
+  }));
+  return { repos, packagesFirstDay: packageStatements(db).firstDay.get({ project: projectName }) as Day | null };
 }
 
 const packageStatements = preparedOnce((db) => ({
@@ -205,6 +246,8 @@ const packageStatements = preparedOnce((db) => ({
     )
     .pluck(),
 }));
+
+const byDayOrder = (a: { day: Day }, b: { day: Day }) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0);
 
 const KINDS = ["commits", "issues_opened", "issues_closed", "prs_opened", "prs_merged", "releases"] as const;
 

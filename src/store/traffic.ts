@@ -1,5 +1,6 @@
 import { type Day, addDays, dayOf, toIso } from "../util/time.js";
 import type { Db } from "./open.js";
+import { preparedOnce } from "./prepared.js";
 
 export type TrafficKind = "views" | "clones";
 
@@ -33,8 +34,14 @@ export function saveTraffic(db: Db, repoId: number, answers: { kind: TrafficKind
 
 /** When the repo's traffic was last refused, or null. */
 export function trafficDeniedAt(db: Db, repoId: number): string | null {
-  return (db.prepare("SELECT denied_at FROM traffic_denied WHERE repo_id = ?").pluck().get(repoId) as string | undefined) ?? null;
+  return (readStatements(db).deniedAt.get(repoId) as string | undefined) ?? null;
 }
+
+/** Read for every repo of every project the scorer evaluates: prepared once per connection. */
+const readStatements = preparedOnce((db: Db) => ({
+  deniedAt: db.prepare("SELECT denied_at FROM traffic_denied WHERE repo_id = ?").pluck(),
+  complete: db.prepare("SELECT kind, day, count FROM repo_traffic WHERE repo_id = ? AND substr(fetched_at, 1, 10) > day ORDER BY day"),
+}));
 
 export function denyTraffic(db: Db, repoId: number, reason: string, now: Date): void {
   db.prepare(
@@ -48,9 +55,7 @@ export function denyTraffic(db: Db, repoId: number, reason: string, now: Date): 
  */
 export function loadTraffic(db: Db, repoId: number): { views: Map<Day, number>; clones: Map<Day, number> } | null {
   if (trafficDeniedAt(db, repoId) !== null) return null;
-  const rows = db
-    .prepare("SELECT kind, day, count FROM repo_traffic WHERE repo_id = ? AND substr(fetched_at, 1, 10) > day ORDER BY day")
-    .all(repoId) as { kind: TrafficKind; day: Day; count: number }[];
+  const rows = readStatements(db).complete.all(repoId) as { kind: TrafficKind; day: Day; count: number }[];
   const out = { views: new Map<Day, number>(), clones: new Map<Day, number>() };
   for (const r of rows) out[r.kind].set(r.day, r.count);
   return out;

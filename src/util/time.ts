@@ -23,13 +23,41 @@ export function dayOf(instant: Date | string): Day {
 export function addDays(day: Day, n: number): Day {
   // Calendar arithmetic on integers: scoring calls this for every day of every series, and a
   // Date parsed and formatted each time was a quarter of a full re-score.
+  const z = numberOfDay(day);
+  if (z === null) return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+  return dayOfNumber(z + n);
+}
+
+/**
+ * Days seen, both ways (day ↔ days since 1970-01-01): a scorer meets the same few thousand days
+ * over and over. Each cache is emptied when it reaches CACHED_DAYS, so it stays small.
+ */
+const CACHED_DAYS = 200_000;
+const numbers = new Map<Day, number>();
+const days = new Map<number, Day>();
+
+/** Days since 1970-01-01 of a well-formed day in years 1–9999; null otherwise. */
+function numberOfDay(day: Day): number | null {
+  const cached = numbers.get(day);
+  if (cached !== undefined) return cached;
   const y = digits(day, 0, 4);
   const m = digits(day, 5, 7);
   const d = digits(day, 8, 10);
-  if (day.length !== 10 || day[4] !== "-" || day[7] !== "-" || y < 1 || m < 1 || m > 12 || d < 1 || d > 31) {
-    return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+  if (day.length !== 10 || day[4] !== "-" || day[7] !== "-" || y < 1 || m < 1 || m > 12 || d < 1 || d > 31) return null;
+  const z = dayNumber(y, m, d);
+  if (numbers.size >= CACHED_DAYS) numbers.clear();
+  numbers.set(day, z);
+  return z;
+}
+
+function dayOfNumber(z: number): Day {
+  let day = days.get(z);
+  if (day === undefined) {
+    day = dayFromNumber(z);
+    if (days.size >= CACHED_DAYS) days.clear();
+    days.set(z, day);
   }
-  return dayFromNumber(dayNumber(y, m, d) + n);
+  return day;
 }
 
 /** The number written by the ASCII digits from..to of s; -1 when one is not a digit. */
@@ -70,9 +98,15 @@ function dayFromNumber(z: number): Day {
 
 /** Every day from `from` to `to`, both included; empty when from > to. */
 export function dayRange(from: Day, to: Day): Day[] {
-  const days: Day[] = [];
-  for (let d = from; d <= to; d = addDays(d, 1)) days.push(d);
-  return days;
+  const first = numberOfDay(from);
+  const last = numberOfDay(to);
+  const range: Day[] = [];
+  if (first === null || last === null) {
+    for (let d = from; d <= to; d = addDays(d, 1)) range.push(d);
+    return range;
+  }
+  for (let z = first; z <= last; z++) range.push(dayOfNumber(z));
+  return range;
 }
 
 /** Normalises any ISO-8601 instant to the canonical UTC form stored in the database. */
