@@ -152,7 +152,7 @@ function scoreSpans(
       known.set(who, day);
       firstDays.set(who, day);
     }
-    const data = projectData(name, series, known, from.firstDay);
+    const data = projectData(name, series, known, from.firstDay, false);
     const days = dayRange(spanStart, spanEnd);
     const downloads = projectDownloads(db, name, days);
     const evaluated = config.models.map((model, m) => {
@@ -218,9 +218,10 @@ export function loadProjectData(db: Db, config: Config, name: string): ProjectDa
  * The evaluator's view of a project's series. A series read from a day on carries what came
  * before in summary: each contributor's first day (`firstDays`), the retained stars given
  * before (`starsBefore`), the first snapshot's day, and the project's first day (`firstDay`;
- * null: found from the series, which then holds the whole history).
+ * null: found from the series, which then holds the whole history). `perRepo`: each repo's own
+ * events and contributors too, which a project whose members came and went needs.
  */
-function projectData(name: string, series: ProjectSeries, firstDays: ReadonlyMap<string, Day>, firstDay: Day | null): ProjectData {
+function projectData(name: string, series: ProjectSeries, firstDays: ReadonlyMap<string, Day>, firstDay: Day | null, perRepo = true): ProjectData {
   const repos = series.repos.map(({ repo, sync, snapshots, firstSnapshot, starsAdded, starsBefore, member, events, firstDays: ownFirsts, contributorDays: ownDays, traffic }): RepoData => {
     const streams: RepoData["streams"] = {
       commits: { from: null, to: null },
@@ -244,8 +245,13 @@ function projectData(name: string, series: ProjectSeries, firstDays: ReadonlyMap
       starsAdded: [...before, ...starsAdded],
       member,
       traffic,
-      events: new Map(events.map(({ day, ...counts }) => [day, counts])),
-      contributorDays: new Map([...ownFirsts].map(([who, first]) => [who, [first, ...(ownDays.get(who) ?? []).filter((d) => d > first)]])),
+      // Each repo's own events and contributors count only where members change within the days.
+      ...(perRepo
+        ? {
+            events: new Map(events.map(({ day, ...counts }) => [day, counts])),
+            contributorDays: new Map([...ownFirsts].map(([who, first]) => [who, [first, ...(ownDays.get(who) ?? []).filter((d) => d > first)]])),
+          }
+        : {}),
     };
   });
   const events = new Map<Day, EventCounts>(series.events.map(({ day, ...counts }) => [day, counts]));
