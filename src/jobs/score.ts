@@ -142,11 +142,12 @@ function scoreSpans(
   let rows = 0;
   let changed = 0;
   let spanStart = from.starts.reduce((a, b) => (b < a ? b : a));
+  let starsBefore: Map<number, number> | undefined;
   while (spanStart <= today) {
     const last = addDays(spanStart, SPAN_DAYS - 1);
     const spanEnd = last < today ? last : today;
     const lead = addDays(spanStart, -(maxWindow - 1));
-    const series = loadProjectSeries(db, name, config.bots, { from: lead, to: spanEnd, activeFrom: anyActive ? lead : null });
+    const series = loadProjectSeries(db, name, config.bots, { from: lead, to: spanEnd, activeFrom: anyActive ? lead : null, starsBefore });
     for (const [who, day] of series.firstDays) {
       if (known.has(who)) continue;
       known.set(who, day);
@@ -170,6 +171,9 @@ function scoreSpans(
       });
     });
     spanStart = addDays(spanEnd, 1);
+    // The next span's retained stars before its first window, from this span's, not read again.
+    const nextLead = addDays(spanStart, -(maxWindow - 1));
+    starsBefore = new Map(series.repos.map((r) => [r.repo.id, r.starsAdded.reduce((n, [day, added]) => (day < nextLead ? n + added : n), r.starsBefore)]));
   }
   return { rows, changed, firstDays };
 }

@@ -70,6 +70,8 @@ export interface SeriesRange {
   to?: Day | null;
   /** Read each contributor's commit days from this day on; null: none (no model counts active contributors). */
   activeFrom: Day | null;
+  /** Retained stars given before `from`, by repo id, when already known (read from the store otherwise). */
+  starsBefore?: ReadonlyMap<number, number>;
 }
 
 /** Before any day: `x >= FIRST` holds for every stored date. */
@@ -138,7 +140,7 @@ export function loadProjectSeries(db: Db, projectName: string, bots: readonly st
       snapshots: q.snapshots.raw().all(at) as [Day, number][],
       firstSnapshot: (q.firstSnapshot.pluck().get({ repo: repo.id }) as Day | null) ?? null,
       starsAdded: q.starsAdded.raw().all(at) as [Day, number][],
-      starsBefore: q.starsBefore.pluck().get({ repo: repo.id, from }) as number,
+      starsBefore: range.starsBefore?.get(repo.id) ?? (q.starsBefore.pluck().get({ repo: repo.id, from }) as number),
       member: intervals.get(repo.id) ?? [],
       events: [],
       firstDays: new Map(),
