@@ -78,14 +78,19 @@ export interface SnapshotResult {
 export interface HistoryRequest {
   fullName: string;
   since: string | null;
+  /** How many commits the first page asks for (default HISTORY_FIRST_PAGE, at most 100): what the caller expects. */
+  firstPage?: number;
 }
 
 /**
  * What a history query gave for one repo: every commit since the point, shaped as the REST list
  * gives them, or `commits: null` with the reason why they are to be read through REST instead.
+ * `unnamed` are the commits among them whose author GraphQL cannot name as REST does (a bot,
+ * see restCommitOf): their `author` is not to be taken from here.
  */
 export interface HistoryResult extends HistoryRequest {
   commits: CommitItem[] | null;
+  unnamed: { sha: string; committedAt: string }[];
   reason?: string;
 }
 
@@ -405,12 +410,12 @@ export class GitHubClient {
    * cannot answer as the REST list would is handed back with `commits: null` and a reason.
    */
   async commitHistories(requests: HistoryRequest[]): Promise<HistoryResult[]> {
-    const states = requests.map((request) => ({ request, commits: [] as CommitItem[], after: null as string | null, pages: 0, done: false, reason: undefined as string | undefined }));
+    const states = requests.map((request) => ({ request, commits: [] as CommitItem[], unnamed: [] as HistoryResult["unnamed"], after: null as string | null, pages: 0, done: false, reason: undefined as string | undefined }));
     for (let pending = states; pending.length > 0; pending = states.filter((s) => !s.done && s.reason === undefined)) {
       const batches: (typeof states)[] = [];
       let requestsInBatch = 0;
       for (const state of pending) {
-        const cost = (state.pages === 0 ? HISTORY_FIRST_PAGE : HISTORY_PAGE) + 1;
+        const cost = pageSize(state) + 1;
         const last = batches.at(-1);
         if (last && requestsInBatch + cost <= HISTORY_BATCH_REQUESTS) {
           last.push(state);
@@ -422,15 +427,17 @@ export class GitHubClient {
       }
       await forEachLimit(batches, this.pacer ? SNAPSHOT_CONCURRENCY : 1, (batch) => this.historyBatch(batch));
     }
-    return states.map((s) => ({ ...s.request, commits: s.reason === undefined ? s.commits : null, ...(s.reason !== undefined ? { reason: s.reason } : {}) }));
+    return states.map((s) => ({ ...s.request, commits: s.reason === undefined ? s.commits : null, unnamed: s.unnamed, ...(s.reason !== undefined ? { reason: s.reason } : {}) }));
   }
 
-  private async historyBatch(batch: { request: HistoryRequest; commits: CommitItem[]; after: string | null; pages: number; done: boolean; reason: string | undefined }[]): Promise<void> {
+  private async historyBatch(
+    batch: { request: HistoryRequest; commits: CommitItem[]; unnamed: HistoryResult["unnamed"]; after: string | null; pages: number; done: boolean; reason: string | undefined }[],
+  ): Promise<void> {
     const { octokit } = this.pick(batch[0]?.request.fullName ?? "", "graphql");
     const variables: Record<string, string | number | null> = {};
     batch.forEach((state, i) => {
       const [owner, repo] = state.request.fullName.split("/") as [string, string];
-      Object.assign(variables, { [`o${i}`]: owner, [`n${i}`]: repo, [`s${i}`]: state.request.since, [`f${i}`]: state.pages === 0 ? HISTORY_FIRST_PAGE : HISTORY_PAGE, [`a${i}`]: state.after });
+      Object.assign(variables, { [`o${i}`]: owner, [`n${i}`]: repo, [`s${i}`]: state.request.since, [`f${i}`]: pageSize(state), [`a${i}`]: state.after });
     });
     let data: Record<string, unknown>;
     let errors: { path?: (string | number)[]; message: string }[] = [];
@@ -466,12 +473,8 @@ export class GitHubClient {
         return;
       }
       for (const node of history.nodes) {
-        const item = restCommitOf(node);
-        if (item === null) {
-          state.reason = `commit ${node.oid} has a bot author that GraphQL does not name`;
-          return;
-        }
-        state.commits.push(item);
+        state.commits.push(restCommitOf(node));
+        if (unnamedBot(node)) state.unnamed.push({ sha: node.oid, committedAt: node.committedDate });
       }
       state.pages++;
       if (!history.pageInfo.hasNextPage) state.done = true;
@@ -694,17 +697,28 @@ export function pageCap(lastPage: number | null, firstPage: number): number {
   return Math.min(MAX_PAGES_PER_STREAM, left + Math.max(10, Math.ceil(left / 10)));
 }
 
+/** The size of the next page of a repo's history. */
+function pageSize(state: { request: HistoryRequest; pages: number }): number {
+  if (state.pages > 0) return HISTORY_PAGE;
+  return Math.min(HISTORY_PAGE, Math.max(1, Math.round(state.request.firstPage ?? HISTORY_FIRST_PAGE)));
+}
+
 /**
- * A GraphQL history commit as the REST list gives it, or null when it cannot be told. GraphQL
- * links a commit's e-mail to a `User` only: a bot author has `user: null` and shows just its
- * noreply address, where REST names the bot (`dependabot[bot]`, type Bot) if GitHub linked the
- * commit and gives `author: null` if it did not. Which of the two is unknowable here, so such a
- * commit makes its repo read through REST. Other unlinked authors are null in both.
+ * Whether GraphQL cannot name a commit's author as REST does. GraphQL links a commit's e-mail to
+ * a `User` only: a bot author has `user: null` and shows just its noreply address, where REST
+ * names the bot (`dependabot[bot]`, type Bot) if GitHub linked the commit and gives
+ * `author: null` if it did not. Which of the two is unknowable here. Other unlinked authors are
+ * null in both.
  */
-export function restCommitOf(node: HistoryCommit): CommitItem | null {
+export function unnamedBot(node: HistoryCommit): boolean {
+  const email = node.author?.email ?? null;
+  return (node.author?.user ?? null) === null && email !== null && /\[bot\]@users\.noreply\.github\.com$/i.test(email);
+}
+
+/** A GraphQL history commit as the REST list gives it (but the author of an `unnamedBot`). */
+export function restCommitOf(node: HistoryCommit): CommitItem {
   const email = node.author?.email ?? null;
   const user = node.author?.user ?? null;
-  if (user === null && email !== null && /\[bot\]@users\.noreply\.github\.com$/i.test(email)) return null;
   return {
     sha: node.oid,
     commit: {

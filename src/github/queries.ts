@@ -71,7 +71,7 @@ const NEW_COMMITS_FRAGMENT = `fragment NewCommits on CommitHistoryConnection {
   }
 }`;
 
-/** The first page a history query asks for: most repos that moved since yesterday fit in it. */
+/** The first page a history query asks for when the caller expects nothing: a day's new commits of most repos fit in it. */
 export const HISTORY_FIRST_PAGE = 10;
 /** Later pages, as large as GitHub allows. */
 export const HISTORY_PAGE = 100;

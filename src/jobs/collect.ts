@@ -5,6 +5,8 @@ import type { RepoSnapshotNode } from "../github/schemas.js";
 import { type MarkedStream, type Markers, getMarkers, setMarker } from "../store/markers.js";
 import { backfillDone, departedSince, pendingBackfill, settleDepartures } from "../store/membership.js";
 import { type RepoRow, carrySnapshot, repoById, reposOf, setReleaseDownloads, setSnapshotReleaseCount, syncProjects, upsertRepoSnapshot } from "../store/repos.js";
+import { HISTORY_FIRST_PAGE } from "../github/queries.js";
+import { countCommitsFrom, storedCommits } from "../store/facts.js";
 import { completeSync, getSync, saveFirstPage } from "../store/sync.js";
 import { BEGINNING, addDays, dayOf, toIso } from "../util/time.js";
 import { type JobContext, maxWindow } from "./context.js";
@@ -61,12 +63,14 @@ export async function collect(ctx: JobContext, options: CollectOptions = {}): Pr
       results.forEach((result, i) => snapshots.set(repos[i]!.id, result));
       // The new commits of every repo whose head moved, a few repos a query: GraphQL's cost is per
       // query, where the REST list costs a point a repo.
+      // The first page holds the commits already stored since that point (the lookback reads
+      // them again) and a day's worth of new ones.
       const wanted = repos.flatMap((repo) => {
         const since = newCommitsFrom(ctx, repo, snapshots.get(repo.id), now);
-        return since === undefined ? [] : [{ fullName: repo.full_name, since, id: repo.id }];
+        return since === undefined ? [] : [{ fullName: repo.full_name, since, firstPage: countCommitsFrom(db, repo.id, since) + HISTORY_FIRST_PAGE, id: repo.id }];
       });
       if (wanted.length === 0) return;
-      const read = await github.commitHistories(wanted.map(({ fullName, since }) => ({ fullName, since })));
+      const read = await github.commitHistories(wanted.map(({ fullName, since, firstPage }) => ({ fullName, since, firstPage })));
       read.forEach((result, i) => histories.set(wanted[i]!.id, result));
     },
     concurrency: config.github.concurrency,
@@ -241,10 +245,16 @@ async function collectRepo(ctx: JobContext, repo: RepoRow, snapshot: SnapshotRes
       const synced = getSync(db, repo.id, "commits");
       const since = synced?.syncedTo ? commitsSince(db, repo.id, synced.syncedTo, now, synced.coveredFrom) : windowStart;
       const plan = { mode: "collect", since, coversFrom: synced?.syncedTo ? null : firstDay } as const;
-      // Already read through GraphQL from the same point: only written here. Otherwise (a crawl
-      // to resume, an author GraphQL cannot name as REST does) the REST list.
-      if (history?.commits && history.since === since && !synced?.cursor) return storeCommits(stream, repo, history.commits, plan);
-      if (history?.reason) ctx.log.debug(`${repo.full_name}: commits through REST (${history.reason})`);
+      // Already read through GraphQL from the same point: only written here, but for commits by
+      // a bot, which GraphQL cannot name as REST does: those must be stored already (read in the
+      // lookback again). Otherwise (a crawl to resume, a new commit by a bot) the REST list.
+      if (history?.commits && history.since === since && !synced?.cursor) {
+        const known = storedCommits(db, repo.id, history.unnamed);
+        if (known.size === history.unnamed.length) return storeCommits(stream, repo, history.commits, plan, known);
+        ctx.log.debug(`${repo.full_name}: commits through REST (a new commit by a bot, whose account only REST names)`);
+      } else if (history?.reason) {
+        ctx.log.debug(`${repo.full_name}: commits through REST (${history.reason})`);
+      }
       return crawlCommits(stream, repo, plan);
     });
   } else {

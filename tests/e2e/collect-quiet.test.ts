@@ -7,9 +7,10 @@ import { runCli, tempDir, writeConfig } from "../support/cli.js";
 // Two daily cycles against the loopback GitHub. Between them, each "moving" repository gets one
 // new item of one kind, and "acme/many" gets more new commits than one page holds; the others
 // get nothing. What moved must be stored after the second cycle, and a repository that got
-// nothing must cost no REST request. With a token, new commits by people are read through one
-// batched GraphQL query (pages followed) instead of a REST list, and stored exactly as the REST
-// list, read without a token, stores them.
+// nothing must cost no REST request. With a token, new commits are read through one batched
+// GraphQL query (pages followed) instead of a REST list, and stored exactly as the REST list,
+// read without a token, stores them; a new commit by a bot, whose account only REST names, has
+// its repo's commits listed through REST.
 const DAY1 = "2026-11-27";
 const DAY2 = "2026-11-28";
 const TOKEN = "quiet-test-token";
@@ -27,6 +28,14 @@ const MANY_NEW = 130;
 
 function repos(): FakeRepo[] {
   const many = generateRepo({ owner: "acme", name: "many", id: 7, seed: 7, commits: 20, issues: 2, pulls: 1, releases: 1, startDay: "2026-10-20", endDay: "2026-11-25", bots: false });
+  // Two commits by dependabot before the first cycle (one GitHub linked to the bot's account, one
+  // it did not), which the second cycle's lookback reads again.
+  const last = many.commits.at(-1)!;
+  const bot = { authorName: "dependabot[bot]", authorEmail: "49699333+dependabot[bot]@users.noreply.github.com" };
+  many.commits.push(
+    { ...last, ...bot, sha: "b1".padEnd(40, "b"), committedAt: "2026-11-26T01:00:00Z", authoredAt: "2026-11-26T01:00:00Z", authorLogin: "dependabot[bot]", authorType: "Bot" },
+    { ...last, ...bot, sha: "b2".padEnd(40, "b"), committedAt: "2026-11-26T02:00:00Z", authoredAt: "2026-11-26T02:00:00Z", authorLogin: null, authorType: null },
+  );
   return [recent("acme", "commit", 1), recent("acme", "issue", 2), recent("acme", "pull", 3), recent("acme", "release", 4), recent("acme", "quiet", 5), old("acme", "old", 6), many];
 }
 
@@ -38,7 +47,9 @@ function config(fake: FakeGitHub, db: string, dir: string): string {
 function move(fake: FakeGitHub): void {
   const at = `${DAY2}T01:00:00Z`;
   const c = fake.state.getRepo("acme/commit")!;
-  fake.state.addCommits("acme/commit", [{ ...c.commits.at(-1)!, root: false, sha: "c".repeat(40), committedAt: at, authoredAt: at }]);
+  fake.state.addCommits("acme/commit", [
+    { ...c.commits.at(-1)!, root: false, sha: "c".repeat(40), committedAt: at, authoredAt: at, authorLogin: "dependabot[bot]", authorType: "Bot", authorEmail: "49699333+dependabot[bot]@users.noreply.github.com", authorName: "dependabot[bot]" },
+  ]);
   const i = fake.state.getRepo("acme/issue")!;
   fake.state.addIssues("acme/issue", [{ number: 900, isPull: false, authorLogin: "newcomer", authorType: "User", state: "open", createdAt: at, closedAt: null, mergedAt: null, updatedAt: at }]);
   expect(i.issues.some((x) => x.number === 900)).toBe(true);
@@ -125,11 +136,15 @@ describe.each([
     const histories = fake.requests.filter((r) => r.operation === "CommitHistories" && Object.values(r.variables ?? {}).includes("many"));
     if (token) {
       for (const name of QUIET) expect(restFor(fake, name), name).toEqual([]);
-      // The new commits of acme/many in pages of 10, 100 and 100 through GraphQL, with the other
-      // repos whose head moved in the first query; its issues and releases did not move.
+      // The new commits of acme/many in three pages through GraphQL (the first sized for what the
+      // lookback reads again and ten more, then 100 and 100), the first query with the other
+      // repos whose head moved; its issues and releases did not move, and the lookback's two
+      // commits by dependabot, already stored, keep the authors REST gave them.
       expect(restFor(fake, MANY)).toEqual([]);
       expect(histories).toHaveLength(3);
       expect(Object.values(histories[0]!.variables ?? {})).toEqual(expect.arrayContaining(["commit", "pull", "many"]));
+      // acme/commit's new commit is dependabot's: read in the same query, then listed through REST.
+      expect(restFor(fake, "acme/commit").map((r) => r.path)).toContain("/repos/acme/commit/commits");
     } else {
       expect(histories).toEqual([]);
       expect(restFor(fake, MANY).filter((r) => r.path.endsWith("/commits")).length).toBe(2);

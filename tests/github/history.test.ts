@@ -63,6 +63,7 @@ describe("commit history through GraphQL", () => {
     for (const [i, { fullName, since }] of asked.entries()) {
       const result = results[i]!;
       expect(result.reason, fullName).toBeUndefined();
+      expect(result.unnamed, fullName).toEqual([]);
       expect(result.commits, fullName).toEqual(await restList(gh, fullName, since));
     }
     // r0 has 150 new commits and more before them: pages of 10, 100 and 100.
@@ -83,10 +84,15 @@ describe("commit history through GraphQL", () => {
     ]);
   });
 
-  it("hands a repo back to REST when a bot wrote one of its new commits", async () => {
-    const [result] = await client().commitHistories([{ fullName: "acme/bot", since: "2026-11-21T00:00:00Z" }]);
-    expect(result!.commits).toBeNull();
-    expect(result!.reason).toMatch(/bot author/);
+  it("names the commits whose bot author GraphQL cannot tell linked from unlinked", async () => {
+    const gh = client();
+    const [result] = await gh.commitHistories([{ fullName: "acme/bot", since: "2026-11-21T00:00:00Z" }]);
+    expect(result!.unnamed).toEqual([{ sha: "f".repeat(40), committedAt: "2026-11-22T00:00:00Z" }]);
+    // REST names the bot; GraphQL gives no account, so that author is not to be taken from it.
+    const rest = await restList(gh, "acme/bot", "2026-11-21T00:00:00Z");
+    expect(rest.map((c) => c.author)).toEqual([{ login: "dependabot[bot]", type: "Bot" }]);
+    expect(result!.commits!.map((c) => c.author)).toEqual([null]);
+    expect(result!.commits!.map(({ author: _a, ...rest }) => rest)).toEqual(rest.map(({ author: _a, ...rest }) => rest));
   });
 
   it("hands a repo back to REST when GraphQL cannot find it", async () => {
