@@ -87,6 +87,11 @@ function activity(day: string, cycle: number): void {
   });
 }
 
+interface Share {
+  requests: number;
+  points: number;
+}
+
 interface Tally {
   requests: number;
   points: number;
@@ -94,35 +99,68 @@ interface Tally {
   secondary: number;
   rest: number;
   graphql: number;
-  quiet: { requests: number; points: number };
-  active: { requests: number; points: number };
+  quiet: Share;
+  active: Share;
+  /** Per active repository, by route (REST: the list read; GraphQL: the query's operation). */
+  activeRoutes: Map<string, Share>;
 }
 
-/** Requests and points from the fake's log, each REST request charged to its repository and each GraphQL query spread evenly. */
+/** The repositories a GraphQL query named (variables o0/n0, o1/n1, ...); empty when it named none. */
+function reposOf(variables: Record<string, unknown> | undefined): string[] {
+  const names: string[] = [];
+  for (const [key, owner] of Object.entries(variables ?? {})) {
+    const i = /^o(\d+)$/.exec(key)?.[1];
+    const name = i === undefined ? undefined : variables?.[`n${i}`];
+    if (typeof owner === "string" && typeof name === "string") names.push(`${owner}/${name}`);
+  }
+  return names;
+}
+
+/**
+ * Requests and points from the fake's log: each REST request charged to its repository, each
+ * GraphQL query shared among the repositories it named (evenly among all if it named none).
+ */
 function tally(log: readonly LoggedRequest[]): Tally {
-  const t: Tally = { requests: log.length, points: 0, notModified: 0, secondary: 0, rest: 0, graphql: 0, quiet: { requests: 0, points: 0 }, active: { requests: 0, points: 0 } };
-  let graphqlPoints = 0;
+  const t: Tally = { requests: log.length, points: 0, notModified: 0, secondary: 0, rest: 0, graphql: 0, quiet: { requests: 0, points: 0 }, active: { requests: 0, points: 0 }, activeRoutes: new Map() };
+  const active = Math.ceil(count / 10);
+  const quiet = count - active;
+  const charge = (kind: Kind | undefined, route: string, requests: number, points: number) => {
+    const bucket = kind === "active" ? t.active : t.quiet;
+    bucket.requests += requests;
+    bucket.points += points;
+    if (kind !== "active") return;
+    const share = t.activeRoutes.get(route) ?? { requests: 0, points: 0 };
+    share.requests += requests;
+    share.points += points;
+    t.activeRoutes.set(route, share);
+  };
   for (const r of log) {
     t.points += r.cost;
     if (r.status === 304) t.notModified++;
     if (r.secondaryLimited) t.secondary++;
     if (r.resource === "graphql") {
       t.graphql++;
-      graphqlPoints += r.cost;
+      const route = `GraphQL ${r.operation ?? "query"}`;
+      const named = reposOf(r.variables);
+      if (named.length === 0) {
+        charge("old", route, quiet / count, (r.cost * quiet) / count);
+        charge("active", route, active / count, (r.cost * active) / count);
+      } else {
+        for (const name of named) charge(kinds.get(name), route, 1 / named.length, r.cost / named.length);
+      }
       continue;
     }
     t.rest++;
-    const m = r.path.match(/^\/repos\/([^/]+)\/([^/]+)/);
-    const kind = m ? kinds.get(`${m[1]}/${m[2]}`) : undefined;
-    const bucket = kind === "active" ? t.active : t.quiet;
-    bucket.requests++;
-    bucket.points += r.cost;
+    const m = r.path.match(/^\/repos\/([^/]+)\/([^/]+)(\/[^/]+)?/);
+    charge(m ? kinds.get(`${m[1]}/${m[2]}`) : undefined, `REST ${m?.[3]?.slice(1) ?? "repo"}${r.status === 304 ? " (304)" : ""}`, 1, r.cost);
   }
-  const active = Math.ceil(count / 10);
-  const quiet = count - active;
   for (const [bucket, n] of [[t.quiet, quiet], [t.active, active]] as const) {
-    bucket.requests = (bucket.requests + (t.graphql * n) / count) / n;
-    bucket.points = (bucket.points + (graphqlPoints * n) / count) / n;
+    bucket.requests /= n;
+    bucket.points /= n;
+  }
+  for (const share of t.activeRoutes.values()) {
+    share.requests /= active;
+    share.points /= active;
   }
   return t;
 }
@@ -168,6 +206,7 @@ for (const [cycle, day] of DAYS.entries()) {
       `  oss-pulse: ${ours.requests} requests (${ours.rest} REST, ${ours.graphql} GraphQL, ${ours.notModified} answered 304), ${ours.points} points, ` +
       `${ours.secondary} secondary-limit answers, ${fmt(seconds, 1)} s (pace floor ${fmt(floor, 1)} s)\n` +
       `    per quiet repository: ${fmt(ours.quiet.requests)} requests, ${fmt(ours.quiet.points)} points; per active: ${fmt(ours.active.requests)} requests, ${fmt(ours.active.points)} points\n` +
+      `    per active repository by route: ${[...ours.activeRoutes].map(([route, share]) => `${route} ${fmt(share.requests)} req / ${fmt(share.points)} pt`).join(", ")}\n` +
       `  naive:     ${base.tally.requests} requests, ${base.tally.points} points, ${fmt(base.seconds, 1)} s unpaced (pace floor ${fmt(paceFloor(base.tally.rest, REST_PACE), 1)} s)\n` +
       `    per quiet repository: ${fmt(base.tally.quiet.requests)} requests; per active: ${fmt(base.tally.active.requests)} requests\n` +
       `  ratio: ${fmt(base.tally.requests / Math.max(1, ours.requests), 1)}x fewer requests, ${fmt(base.tally.points / Math.max(1, ours.points), 1)}x fewer points`,

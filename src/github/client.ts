@@ -14,9 +14,9 @@ import { RedirectRefusedError, classifyError, isPageTooBig } from "./errors.js";
 import { CloneTraffic, type TrafficDay, ViewTraffic } from "./traffic.js";
 import { repoNameProblem } from "./names.js";
 import { type PaceLimits, Pacer } from "./pace.js";
-import { SNAPSHOT_BATCH_SIZE, snapshotBatchQuery } from "./queries.js";
+import { HISTORY_BATCH_REQUESTS, HISTORY_FIRST_PAGE, HISTORY_PAGE, SNAPSHOT_BATCH_SIZE, commitHistoryBatchQuery, snapshotBatchQuery } from "./queries.js";
 import { forEachLimit } from "../util/pool.js";
-import { RateLimitNode, ReleaseItem, RepoResponse, RepoSnapshotNode, StarWeek } from "./schemas.js";
+import { type CommitItem, type HistoryCommit, HistoryRepoNode, RateLimitNode, ReleaseItem, RepoResponse, RepoSnapshotNode, StarWeek } from "./schemas.js";
 
 const GitHubOctokit = Octokit.plugin(retry, throttling);
 type GitHubOctokit = InstanceType<typeof GitHubOctokit>;
@@ -73,6 +73,29 @@ export interface SnapshotResult {
   node?: RepoSnapshotNode;
   error?: Error;
 }
+
+/** The new commits of a repo's default branch since a point (null: its whole history). */
+export interface HistoryRequest {
+  fullName: string;
+  since: string | null;
+  /** How many commits the first page asks for (default HISTORY_FIRST_PAGE, at most 100): what the caller expects. */
+  firstPage?: number;
+}
+
+/**
+ * What a history query gave for one repo: every commit since the point, shaped as the REST list
+ * gives them, or `commits: null` with the reason why they are to be read through REST instead.
+ * `unnamed` are the commits among them whose author GraphQL cannot name as REST does (a bot,
+ * see restCommitOf): their `author` is not to be taken from here.
+ */
+export interface HistoryResult extends HistoryRequest {
+  commits: CommitItem[] | null;
+  unnamed: { sha: string; committedAt: string }[];
+  reason?: string;
+}
+
+/** Pages of one repo's history read through GraphQL before it is left to the REST list, whose crawl resumes after a crash. */
+const MAX_HISTORY_PAGES = 10;
 
 const MIN_PAGE = 25;
 /** Snapshot queries in flight at once (each is one secondary-limit point, paced with the rest). */
@@ -382,6 +405,86 @@ export class GitHubClient {
   }
 
   /**
+   * The new commits of many repos through GraphQL aliases: a small first page for every repo in
+   * a few batched queries, then larger pages for the repos that have more. A repo that GraphQL
+   * cannot answer as the REST list would is handed back with `commits: null` and a reason.
+   */
+  async commitHistories(requests: HistoryRequest[]): Promise<HistoryResult[]> {
+    const states = requests.map((request) => ({ request, commits: [] as CommitItem[], unnamed: [] as HistoryResult["unnamed"], after: null as string | null, pages: 0, done: false, reason: undefined as string | undefined }));
+    for (let pending = states; pending.length > 0; pending = states.filter((s) => !s.done && s.reason === undefined)) {
+      const batches: (typeof states)[] = [];
+      let requestsInBatch = 0;
+      for (const state of pending) {
+        const cost = pageSize(state) + 1;
+        const last = batches.at(-1);
+        if (last && requestsInBatch + cost <= HISTORY_BATCH_REQUESTS) {
+          last.push(state);
+          requestsInBatch += cost;
+        } else {
+          batches.push([state]);
+          requestsInBatch = cost;
+        }
+      }
+      await forEachLimit(batches, this.pacer ? SNAPSHOT_CONCURRENCY : 1, (batch) => this.historyBatch(batch));
+    }
+    return states.map((s) => ({ ...s.request, commits: s.reason === undefined ? s.commits : null, unnamed: s.unnamed, ...(s.reason !== undefined ? { reason: s.reason } : {}) }));
+  }
+
+  private async historyBatch(
+    batch: { request: HistoryRequest; commits: CommitItem[]; unnamed: HistoryResult["unnamed"]; after: string | null; pages: number; done: boolean; reason: string | undefined }[],
+  ): Promise<void> {
+    const { octokit } = this.pick(batch[0]?.request.fullName ?? "", "graphql");
+    const variables: Record<string, string | number | null> = {};
+    batch.forEach((state, i) => {
+      const [owner, repo] = state.request.fullName.split("/") as [string, string];
+      Object.assign(variables, { [`o${i}`]: owner, [`n${i}`]: repo, [`s${i}`]: state.request.since, [`f${i}`]: pageSize(state), [`a${i}`]: state.after });
+    });
+    let data: Record<string, unknown>;
+    let errors: { path?: (string | number)[]; message: string }[] = [];
+    try {
+      const response = await octokit.request(`POST ${this.graphqlPath}`, { query: commitHistoryBatchQuery(batch.length), variables });
+      const body = response.data as { data?: Record<string, unknown> | null; errors?: typeof errors };
+      if (typeof body !== "object" || body === null) throw new ResponseShapeError("POST /graphql", ["body is not JSON"]);
+      data = body.data ?? {};
+      errors = body.errors ?? [];
+    } catch (error) {
+      // A stop ends the run; any other failure leaves these repos to the REST list, which reports it.
+      if (error instanceof StoppedError) throw error;
+      const reason = `history query failed: ${classifyError(error, "graphql", "POST /graphql (commit history)").message}`;
+      for (const state of batch) state.reason = reason;
+      return;
+    }
+    const rate = RateLimitNode.safeParse(data.rateLimit);
+    if (rate.success) this.accounting.count(0, Math.max(0, rate.data.cost - 1), this.accounting.currentId());
+    batch.forEach((state, i) => {
+      const raw = data[`r${i}`];
+      if (raw === null || raw === undefined) {
+        state.reason = errors.find((e) => e.path?.[0] === `r${i}`)?.message ?? "no data returned";
+        return;
+      }
+      const parsed = HistoryRepoNode(this.now()).safeParse(raw);
+      if (!parsed.success) {
+        state.reason = `history answer does not match its schema (${parsed.error.issues[0]?.path.join(".") ?? ""})`;
+        return;
+      }
+      const history = parsed.data.defaultBranchRef?.target?.history;
+      if (!history) {
+        state.reason = "no default branch";
+        return;
+      }
+      for (const node of history.nodes) {
+        state.commits.push(restCommitOf(node));
+        if (unnamedBot(node)) state.unnamed.push({ sha: node.oid, committedAt: node.committedDate });
+      }
+      state.pages++;
+      if (!history.pageInfo.hasNextPage) state.done = true;
+      else if (history.pageInfo.endCursor === null) state.reason = "history page without an end cursor";
+      else if (state.pages >= MAX_HISTORY_PAGES) state.reason = `more than ${MAX_HISTORY_PAGES} pages of new commits`;
+      else state.after = history.pageInfo.endCursor;
+    });
+  }
+
+  /**
    * Pages of a REST list, starting at `start` (a path with query, relative to the API base).
    * Sends the stored validator with each request; a 502/504 on a big page retries the same
    * offset with a smaller page before failing with the endpoint and page named.
@@ -592,6 +695,39 @@ export function pageCap(lastPage: number | null, firstPage: number): number {
   if (lastPage === null) return MAX_PAGES_PER_STREAM;
   const left = Math.max(1, lastPage - firstPage + 1);
   return Math.min(MAX_PAGES_PER_STREAM, left + Math.max(10, Math.ceil(left / 10)));
+}
+
+/** The size of the next page of a repo's history. */
+function pageSize(state: { request: HistoryRequest; pages: number }): number {
+  if (state.pages > 0) return HISTORY_PAGE;
+  return Math.min(HISTORY_PAGE, Math.max(1, Math.round(state.request.firstPage ?? HISTORY_FIRST_PAGE)));
+}
+
+/**
+ * Whether GraphQL cannot name a commit's author as REST does. GraphQL links a commit's e-mail to
+ * a `User` only: a bot author has `user: null` and shows just its noreply address, where REST
+ * names the bot (`dependabot[bot]`, type Bot) if GitHub linked the commit and gives
+ * `author: null` if it did not. Which of the two is unknowable here. Other unlinked authors are
+ * null in both.
+ */
+export function unnamedBot(node: HistoryCommit): boolean {
+  const email = node.author?.email ?? null;
+  return (node.author?.user ?? null) === null && email !== null && /\[bot\]@users\.noreply\.github\.com$/i.test(email);
+}
+
+/** A GraphQL history commit as the REST list gives it (but the author of an `unnamedBot`). */
+export function restCommitOf(node: HistoryCommit): CommitItem {
+  const email = node.author?.email ?? null;
+  const user = node.author?.user ?? null;
+  return {
+    sha: node.oid,
+    commit: {
+      author: { name: node.author?.name ?? null, email, date: node.authoredDate },
+      committer: { date: node.committedDate },
+    },
+    author: user ? { login: user.login, type: "User" } : null,
+    parents: node.parents.nodes.map((p) => ({ sha: p.oid })),
+  };
 }
 
 /**

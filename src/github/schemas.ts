@@ -109,3 +109,32 @@ export const RepoSnapshotNode = (now: Date) =>
 export type RepoSnapshotNode = z.infer<ReturnType<typeof RepoSnapshotNode>>;
 
 export const RateLimitNode = z.object({ cost: z.number().int(), remaining: z.number().int(), resetAt: z.string() });
+
+/** One commit of a `history` page (see commitHistoryBatchQuery). */
+export const HistoryCommit = (now: Date) =>
+  z.object({
+  oid: z.string(),
+  committedDate: instantAt(now),
+  authoredDate: instantAt(now),
+  author: z.object({ name: z.string().nullable(), email: z.string().nullable(), user: z.object({ login: z.string() }).nullable() }).nullable(),
+  parents: z.object({ nodes: z.array(z.object({ oid: z.string() })) }),
+});
+export type HistoryCommit = z.infer<ReturnType<typeof HistoryCommit>>;
+
+/** An alias of the history query: the default branch's page of commits (null target: no branch). */
+export const HistoryRepoNode = (now: Date) =>
+  z.object({
+  defaultBranchRef: z
+    .object({
+      target: z
+        .object({
+          history: z.object({
+            pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
+            nodes: z.array(HistoryCommit(now)),
+          }),
+        })
+        .nullable(),
+    })
+    .nullable(),
+});
+export type HistoryRepoNode = z.infer<ReturnType<typeof HistoryRepoNode>>;

@@ -1,10 +1,12 @@
 import { selectProjects } from "../config/projects.js";
 import { AuthError, OfflineError, UnavailableError, errorMessage } from "../errors.js";
-import type { SnapshotResult } from "../github/client.js";
+import type { HistoryResult, SnapshotResult } from "../github/client.js";
 import type { RepoSnapshotNode } from "../github/schemas.js";
 import { type MarkedStream, type Markers, getMarkers, setMarker } from "../store/markers.js";
 import { backfillDone, departedSince, pendingBackfill, settleDepartures } from "../store/membership.js";
 import { type RepoRow, carrySnapshot, repoById, reposOf, setReleaseDownloads, setSnapshotReleaseCount, syncProjects, upsertRepoSnapshot } from "../store/repos.js";
+import { HISTORY_FIRST_PAGE } from "../github/queries.js";
+import { countCommitsFrom, storedCommits } from "../store/facts.js";
 import { completeSync, getSync, saveFirstPage } from "../store/sync.js";
 import { BEGINNING, addDays, dayOf, toIso } from "../util/time.js";
 import { type JobContext, maxWindow } from "./context.js";
@@ -13,7 +15,7 @@ import { identify, restIdentity } from "./identify.js";
 import { discoverOwners } from "./portfolio.js";
 import { collectTraffic } from "./traffic.js";
 import { type RunSummary, runTargets } from "./run.js";
-import { type StreamContext, commitsSince, crawlCommits, crawlIssues, crawlReleases, issuesSince } from "./streams.js";
+import { type StreamContext, commitsSince, crawlCommits, crawlIssues, crawlReleases, issuesSince, storeCommits } from "./streams.js";
 
 export interface CollectOptions {
   /** Limit to these projects (default: all in the config). */
@@ -48,6 +50,7 @@ export async function collect(ctx: JobContext, options: CollectOptions = {}): Pr
   log.info(`collect: ${members.length} repositories${departed.length > 0 ? ` and ${departed.length} that left` : ""}, day ${day}`);
 
   const snapshots = new Map<number, SnapshotResult>();
+  const histories = new Map<number, HistoryResult>();
   const summary = await runTargets(ctx, {
     kind: "collect",
     trigger: options.trigger ?? "cli",
@@ -58,9 +61,20 @@ export async function collect(ctx: JobContext, options: CollectOptions = {}): Pr
       if (!github.usesGraphql || repos.length === 0) return;
       const results = await github.snapshots(repos.map((r) => r.full_name));
       results.forEach((result, i) => snapshots.set(repos[i]!.id, result));
+      // The new commits of every repo whose head moved, a few repos a query: GraphQL's cost is per
+      // query, where the REST list costs a point a repo.
+      // The first page holds the commits already stored since that point (the lookback reads
+      // them again) and a day's worth of new ones.
+      const wanted = repos.flatMap((repo) => {
+        const since = newCommitsFrom(ctx, repo, snapshots.get(repo.id), now);
+        return since === undefined ? [] : [{ fullName: repo.full_name, since, firstPage: countCommitsFrom(db, repo.id, since) + HISTORY_FIRST_PAGE, id: repo.id }];
+      });
+      if (wanted.length === 0) return;
+      const read = await github.commitHistories(wanted.map(({ fullName, since, firstPage }) => ({ fullName, since, firstPage })));
+      read.forEach((result, i) => histories.set(wanted[i]!.id, result));
     },
     concurrency: config.github.concurrency,
-    repoWork: (repo) => collectRepo(ctx, repo, snapshots.get(repo.id), now),
+    repoWork: (repo) => collectRepo(ctx, repo, snapshots.get(repo.id), now, histories.get(repo.id)),
     packages: { mode: "collect", projects },
     done: listings,
   });
@@ -103,7 +117,21 @@ export function observedOf(node: RepoSnapshotNode, windowStart: string): Observe
   };
 }
 
-async function collectRepo(ctx: JobContext, repo: RepoRow, snapshot: SnapshotResult | undefined, now: Date): Promise<void> {
+/**
+ * Where the commit crawl of a repo will start when its snapshot says the head moved and the
+ * stream is synced with no crawl left unfinished (see `sync` in collectRepo); undefined when
+ * collectRepo will not read the stream incrementally.
+ */
+function newCommitsFrom(ctx: JobContext, repo: RepoRow, snapshot: SnapshotResult | undefined, now: Date): string | null | undefined {
+  const head = snapshot?.node?.defaultBranchRef?.target;
+  if (!head || snapshot?.node?.isEmpty || pendingBackfill(ctx.db, repo.id)) return undefined;
+  const state = getSync(ctx.db, repo.id, "commits");
+  if (!state?.syncedTo || state.cursor) return undefined;
+  if (getMarkers(ctx.db, repo.id).commits === head.oid) return undefined;
+  return commitsSince(ctx.db, repo.id, state.syncedTo, now, state.coveredFrom);
+}
+
+async function collectRepo(ctx: JobContext, repo: RepoRow, snapshot: SnapshotResult | undefined, now: Date, history?: HistoryResult): Promise<void> {
   const { db, github } = ctx;
   const day = dayOf(now);
   const firstDay = addDays(day, -(maxWindow(ctx.config) - 1));
@@ -213,10 +241,21 @@ async function collectRepo(ctx: JobContext, repo: RepoRow, snapshot: SnapshotRes
   };
   // First time: one model window back. After that: from what is stored (see commitsSince).
   if (!isEmpty) {
-    await sync("commits", firstDay, () => {
+    await sync("commits", firstDay, async () => {
       const synced = getSync(db, repo.id, "commits");
       const since = synced?.syncedTo ? commitsSince(db, repo.id, synced.syncedTo, now, synced.coveredFrom) : windowStart;
-      return crawlCommits(stream, repo, { mode: "collect", since, coversFrom: synced?.syncedTo ? null : firstDay });
+      const plan = { mode: "collect", since, coversFrom: synced?.syncedTo ? null : firstDay } as const;
+      // Already read through GraphQL from the same point: only written here, but for commits by
+      // a bot, which GraphQL cannot name as REST does: those must be stored already (read in the
+      // lookback again). Otherwise (a crawl to resume, a new commit by a bot) the REST list.
+      if (history?.commits && history.since === since && !synced?.cursor) {
+        const known = storedCommits(db, repo.id, history.unnamed);
+        if (known.size === history.unnamed.length) return storeCommits(stream, repo, history.commits, plan, known);
+        ctx.log.debug(`${repo.full_name}: commits through REST (a new commit by a bot, whose account only REST names)`);
+      } else if (history?.reason) {
+        ctx.log.debug(`${repo.full_name}: commits through REST (${history.reason})`);
+      }
+      return crawlCommits(stream, repo, plan);
     });
   } else {
     // An empty repository has no history to miss.

@@ -65,6 +65,22 @@ export async function crawlCommits(ctx: StreamContext, repo: RepoRow, plan: Craw
   return count;
 }
 
+/**
+ * Commits already read (the GraphQL history of a collect), written with the stream's sync in one
+ * transaction: a crash before it leaves the stream where it was, to be read again. Those in
+ * `keep` are stored already and stay as they are. Covers what `crawlCommits` with the same plan
+ * would: the whole history when there was no lower bound or the root commit is among them.
+ */
+export function storeCommits(ctx: StreamContext, repo: RepoRow, items: CommitItem[], plan: CrawlPlan, keep: ReadonlySet<string> = new Set()): number {
+  const whole = plan.since === null || items.some((c) => c.parents.length === 0);
+  inTransaction(ctx.db, () => {
+    upsertCommits(ctx.db, repo.id, items.filter((c) => !keep.has(c.sha)));
+    completeSync(ctx.db, repo.id, "commits", whole ? BEGINNING : (plan.coversFrom ?? null), ctx.now, ctx.now);
+  });
+  ctx.onPage?.("commits", items.length);
+  return items.length;
+}
+
 /** Releases, newest first; always the whole list, since asset download counts keep changing. */
 export async function crawlReleases(ctx: StreamContext, repo: RepoRow, plan: CrawlPlan): Promise<number> {
   const state = getSync(ctx.db, repo.id, "releases");

@@ -27,6 +27,12 @@ export function upsertCommits(db: Db, repoId: number, items: CommitItem[]): void
   }
 }
 
+/** Which of these commits (sha and committer date, as listed) the repo already has. */
+export function storedCommits(db: Db, repoId: number, commits: readonly { sha: string; committedAt: string }[]): Set<string> {
+  const stmt = db.prepare("SELECT 1 FROM commits WHERE repo_id = ? AND committed_at = ? AND sha = ?").pluck();
+  return new Set(commits.filter((c) => stmt.get(repoId, toIso(c.committedAt), c.sha) !== undefined).map((c) => c.sha));
+}
+
 export function upsertIssues(db: Db, repoId: number, items: IssueItem[]): void {
   const stmt = db.prepare(
     `INSERT INTO issues (repo_id, number, is_pull, author_login, author_type, state, created_at, closed_at, merged_at, updated_at)
@@ -89,6 +95,11 @@ export function latestIssueUpdate(db: Db, repoId: number): string | null {
 /** The newest committer date among a repo's stored commits. */
 export function latestCommitDate(db: Db, repoId: number): string | null {
   return db.prepare("SELECT MAX(committed_at) FROM commits WHERE repo_id = ?").pluck().get(repoId) as string | null;
+}
+
+/** How many of a repo's stored commits have a committer date at or after `since` (null: all). */
+export function countCommitsFrom(db: Db, repoId: number, since: string | null): number {
+  return db.prepare("SELECT COUNT(*) FROM commits WHERE repo_id = ? AND committed_at >= ?").pluck().get(repoId, since === null ? "" : toIso(since)) as number;
 }
 
 /** Retained stars given on each day (star history), replacing what a day had. */

@@ -107,10 +107,14 @@ describe("collect then score, end to end", () => {
     const run = await runCli(["--config", config, "collect"], { env: env(DAY2) });
     outputs.push(run.stdout, run.stderr);
     expect(run.code).toBe(0);
-    // Only the stream that moved is read; an unchanged repo costs its share of the snapshot query alone.
+    // Only the stream that moved is read, a1's new commits through a GraphQL history query that
+    // names it alone; an unchanged repo costs its share of the snapshot query alone.
     const rest = fake.requests.filter((r) => r.resource === "core");
-    expect(rest.map((r) => r.path)).toEqual(["/repos/acme/a1/commits"]);
-    expect(fake.requests.filter((r) => r.resource === "graphql")).toHaveLength(1);
+    expect(rest.map((r) => r.path)).toEqual([]);
+    const graphql = fake.requests.filter((r) => r.resource === "graphql");
+    expect(graphql.map((r) => r.operation)).toEqual(["Snapshots", "CommitHistories"]);
+    expect(graphql[1]!.variables).toMatchObject({ o0: "acme", n0: "a1" });
+    expect(Object.keys(graphql[1]!.variables ?? {}).filter((k) => k.startsWith("o"))).toEqual(["o0"]);
   });
 
   it("scores A, N, U and f for both days as computed independently", async () => {

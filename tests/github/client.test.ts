@@ -4,7 +4,7 @@ import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AuthError, HostError, UnavailableError } from "../../src/errors.js";
 import { GitHubClient, shrinkPage } from "../../src/github/client.js";
-import { snapshotBatchQuery } from "../../src/github/queries.js";
+import { commitHistoryBatchQuery, snapshotBatchQuery } from "../../src/github/queries.js";
 import { IssueItem } from "../../src/github/schemas.js";
 import { registerSecret } from "../../src/util/secrets.js";
 
@@ -202,5 +202,6 @@ describe("GraphQL documents", () => {
     const sdl = readFileSync(new URL("../../node_modules/@octokit/graphql-schema/schema.graphql", import.meta.url), "utf8");
     const schema = buildSchema(sdl, { assumeValidSDL: true });
     expect(validate(schema, parse(snapshotBatchQuery(3)))).toEqual([]);
+    expect(validate(schema, parse(commitHistoryBatchQuery(3)))).toEqual([]);
   });
 });

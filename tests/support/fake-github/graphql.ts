@@ -16,7 +16,7 @@ import type { FakeCommit, FakeGitHubState, FakeIssue, FakeRelease, FakeRepo } fr
 import { fullNameOf, nodeId, parseBound, userId } from "./data.js";
 import { searchIssues } from "./search.js";
 import type { Urls } from "./shapes.js";
-import { issueId } from "./shapes.js";
+import { issueId, parentShaOf } from "./shapes.js";
 
 let cachedSchema: GraphQLSchema | undefined;
 
@@ -275,6 +275,9 @@ function commitNode(ctx: GraphqlContext, repo: FakeRepo, index: number): Record<
     url: `${ctx.urls.html}/${full}/commit/${c.sha}`,
     author: gitActor(ctx.urls, c, c.authoredAt),
     committer: gitActor(ctx.urls, c, c.committedAt),
+    // Commit.parents is a CommitConnection (docs: graphql/reference/objects#commit). Only the
+    // parent's presence is modelled, with the same made-up sha as the REST list.
+    parents: (args: ConnArgs) => connection("parents", args, c.root ? 0 : 1, () => ({ __typename: "Commit", oid: parentShaOf(c) }), `${c.sha}:parents`),
     history: (args: ConnArgs & { since?: string | null; until?: string | null }) => {
       // Cursors name the head they were issued for, so paging stays stable while tests add
       // newer commits (as GitHub's `<oid> <offset>` cursors do).

@@ -66,6 +66,9 @@ export interface LoggedRequest {
   fault?: FaultAction | "status";
   /** Answered with a secondary-limit 403. */
   secondaryLimited?: boolean;
+  /** A GraphQL query's operation name and variables (which repositories it asked about). */
+  operation?: string;
+  variables?: Record<string, unknown>;
 }
 
 export interface FakeGitHub {
@@ -289,6 +292,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       } catch {
         return sendResult(res, entry, { status: 400, body: { message: "Problems parsing JSON" } }, rateLimitHeaders(bucket));
       }
+      if (parsed.variables !== null && typeof parsed.variables === "object") entry.variables = parsed.variables as Record<string, unknown>;
+      const operation = typeof parsed.query === "string" ? /^\s*query\s+(\w+)/.exec(parsed.query)?.[1] : undefined;
+      if (operation) entry.operation = operation;
       const cost = queryCost(parsed);
       charge(bucket, entry, cost); // before executing, so rateLimit { remaining } includes this query
       const snapshot = { limit: bucket.limit, remaining: remaining(bucket), used: bucket.used, reset: Math.ceil(bucket.resetMs / 1000) };

@@ -157,6 +157,11 @@ export function repoBody(urls: Urls, repo: FakeRepo, counts: IssueCounts): RepoB
   } satisfies RepoBody;
 }
 
+/** The one parent of a commit that is not the root (made up; GraphQL's `parents` gives the same). */
+export function parentShaOf(c: FakeCommit): string {
+  return `${c.sha.slice(0, 32)}00000000`;
+}
+
 export function commitBody(urls: Urls, repo: FakeRepo, c: FakeCommit): CommitBody {
   const full = fullNameOf(repo);
   return {
@@ -175,7 +180,7 @@ export function commitBody(urls: Urls, repo: FakeRepo, c: FakeCommit): CommitBod
     author: c.authorLogin === null ? null : userBody(urls, c.authorLogin, c.authorType ?? "User"),
     committer: null,
     // Only the parent's presence is modelled (a root commit has none); its sha is made up.
-    parents: c.root ? [] : [{ sha: `${c.sha.slice(0, 32)}00000000`, url: `${urls.api}/repos/${full}/commits/parent`, html_url: `${urls.html}/${full}/commit/parent` }],
+    parents: c.root ? [] : [{ sha: parentShaOf(c), url: `${urls.api}/repos/${full}/commits/parent`, html_url: `${urls.html}/${full}/commit/parent` }],
   } satisfies CommitBody;
 }
 
