@@ -44,3 +44,25 @@ describe("the fixed cost of a command", () => {
     expect(modules.some((m) => m.includes("/node_modules/zod/"))).toBe(true);
   });
 });
+
+describe("the log's dependencies", () => {
+  /** Creates a logger in a fresh process and lists the CommonJS modules loaded by then. */
+  function required(format: "human" | "json"): string[] {
+    const script = `
+      import { createRequire } from "node:module";
+      const { createLogger } = await import(${JSON.stringify(pathToFileURL(join(CLI, "../../util/log.js")).href)});
+      createLogger({ format: ${JSON.stringify(format)}, level: "silent" });
+      console.log(JSON.stringify(Object.keys(createRequire(import.meta.url).cache)));`;
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+    return JSON.parse(run.stdout) as string[];
+  }
+
+  it("JSON lines (services, pipes, files) load no pretty-printer", () => {
+    expect(required("json").filter((m) => m.includes("/node_modules/pino-pretty/"))).toEqual([]);
+  });
+
+  it("human lines load it when asked", () => {
+    expect(required("human").some((m) => m.includes("/node_modules/pino-pretty/"))).toBe(true);
+  });
+});
