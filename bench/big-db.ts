@@ -2,22 +2,29 @@
  * A big database: generates projects × years of facts (default 300 × 5, about 4.5 M facts) in
  * the real schema and prints, in one run:
  *   - the fixed cost of a command: `--help` and `score` on an empty database against `node -e 0`;
- *   - wall time and peak RSS of the commands on the big database (`score` evaluating every day,
- *     `score --no-compute`, `score --all --format csv`, `status`), beside the same on the empty one;
+ *   - wall time and peak RSS of `score` on the big database: evaluating every day, and printing
+ *     the newest day and the whole history as CSV, JSON and a table;
  *   - storage: bytes per fact of each table (with its indexes) against the same rows as CSV;
- *   - peak RSS of the same commands on the same projects over 1 year: what grows with the file.
+ *   - peak RSS of every command that reads the store (printing scores, status, report, explain,
+ *     compare, export, sql), on the big database and on the same projects over 1 year: what grows
+ *     with the file. `score` evaluating is left out: it holds one project's history at a time.
  *
  *   npm run bench:big-db [-- projects years]
  *
- * Peak RSS is GNU time's "maximum resident set size" of the child (`/usr/bin/time`).
+ * The generated databases are kept in bench/.cache (bench/lib/cached-db.ts) and copied before
+ * anything writes to them. Peak RSS is GNU time's "maximum resident set size" of the child
+ * (`/usr/bin/time`); a command's peak moves by 10 to 15 MB from run to run with the moment its
+ * garbage is collected, so each by-size figure is the median of three runs.
  */
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { formatCsv, formatTable } from "../src/cli/output.js";
+import { addDays } from "../src/util/time.js";
 import { CLI, tempDir } from "../tests/support/cli.js";
-import { generateDatabase } from "./lib/generate-db.js";
+import { cachedDatabase } from "./lib/cached-db.js";
+import type { GeneratedDatabase } from "./lib/generate-db.js";
 
 const projects = Number(process.argv[2] ?? 300);
 const years = Number(process.argv[3] ?? 5);
@@ -57,6 +64,14 @@ function measure(command: string[], env: NodeJS.ProcessEnv = {}): Promise<Measur
   });
 }
 
+/** The median of `runs` runs of wall time, and separately of peak RSS. */
+async function medianRss(command: string[], env: NodeJS.ProcessEnv = {}, runs = 3): Promise<Measure> {
+  const all: Measure[] = [];
+  for (let i = 0; i < runs; i++) all.push(await measure(command, env));
+  const mid = <T>(values: T[], by: (v: T) => number) => [...values].sort((a, b) => by(a) - by(b))[Math.floor(runs / 2)]!;
+  return { ...mid(all, (m) => m.seconds), rssMb: mid(all, (m) => m.rssMb).rssMb };
+}
+
 /** The median of `runs` runs (wall time), with the largest peak RSS seen. */
 async function median(command: string[], env: NodeJS.ProcessEnv = {}, runs = 9): Promise<Measure> {
   const all: Measure[] = [];
@@ -69,20 +84,28 @@ const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
 const dir = tempDir();
 
 // --- the databases ----------------------------------------------------------------------------
-const t0 = Date.now();
-const big = generateDatabase(join(dir, "big.db"), { projects, years, seed: 1, configPath: join(dir, "big.yaml") });
-const generated = (Date.now() - t0) / 1000;
+/** A generated database (made once, then taken from the cache), copied here to be written. */
+function database(name: string, years: number): GeneratedDatabase {
+  const t0 = Date.now();
+  const made = cachedDatabase({ projects, years, seed: 1 });
+  const path = join(dir, `${name}.db`);
+  copyFileSync(made.path, path);
+  console.log(
+    `${projects} projects × ${years} years (${made.startDay} … ${made.endDay}): ${made.repos} repos, ${made.packages} packages, ` +
+      `${made.totalFacts.toLocaleString("en")} facts, ${mb(statSync(path).size)}, ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  return { ...made, path };
+}
+const big = database("big", years);
 const factsOnlyBytes = statSync(big.path).size;
-console.log(
-  `generated ${projects} projects × ${years} years (${big.startDay} … ${big.endDay}): ${big.repos} repos, ${big.packages} packages, ` +
-    `${big.totalFacts.toLocaleString("en")} facts, ${mb(factsOnlyBytes)} in ${generated.toFixed(1)} s`,
-);
 
 const emptyDb = join(dir, "empty.db");
 const emptyConfig = join(dir, "empty.yaml");
 writeFileSync(emptyConfig, `database: ${emptyDb}\nprojects:\n  - name: one\n    repos: [acme/one]\n`);
 const env = { OSS_PULSE_NOW: big.now };
 const cli = (config: string, ...args: string[]) => [process.execPath, CLI, "--config", config, "--quiet", ...args];
+/** The command on a generated database: its config, and the copy (not the file the config names). */
+const on = (db: GeneratedDatabase, ...args: string[]) => [process.execPath, CLI, "--config", db.configPath, "--db", db.path, "--quiet", ...args];
 await measure(cli(emptyConfig, "init"), env);
 
 // --- storage ----------------------------------------------------------------------------------
@@ -151,44 +174,55 @@ const emptyStatus = await median(cli(emptyConfig, "status"), env, 3);
 show("status, empty database", emptyStatus);
 
 // --- the big database -------------------------------------------------------------------------
-const bigConfig = big.configPath;
-const first = await measure(cli(bigConfig, "score"), env);
+const first = await measure(on(big, "score"), env);
 show("score (evaluates every day)", first, `${first.lines - 2} rows printed`);
-const noCompute = await measure(cli(bigConfig, "score", "--no-compute"), env);
+const noCompute = await measure(on(big, "score", "--no-compute"), env);
 show("score --no-compute", noCompute, `${noCompute.lines - 2} rows printed`);
-const csvAll = await measure(cli(bigConfig, "score", "--all", "--format", "csv", "--no-compute"), env);
+const csvAll = await measure(on(big, "score", "--all", "--format", "csv", "--no-compute"), env);
 show("score --all --format csv --no-compute", csvAll, `${(csvAll.lines - 1).toLocaleString("en")} rows, ${mb(csvAll.bytes)} (target < 150 MB RSS)`);
-const csvAllCompute = await measure(cli(bigConfig, "score", "--all", "--format", "csv"), env);
-show("score --all --format csv", csvAllCompute, `${(csvAllCompute.lines - 1).toLocaleString("en")} rows`);
-const jsonAll = await measure(cli(bigConfig, "score", "--all", "--json", "--no-compute"), env);
+const jsonAll = await measure(on(big, "score", "--all", "--json", "--no-compute"), env);
 show("score --all --json --no-compute", jsonAll, mb(jsonAll.bytes));
-const tableAll = await measure(cli(bigConfig, "score", "--all", "--no-compute"), env);
+const tableAll = await measure(on(big, "score", "--all", "--no-compute"), env);
 show("score --all (table) --no-compute", tableAll, mb(tableAll.bytes));
-const status = await measure(cli(bigConfig, "status"), env);
-show("status", status);
-const report = await measure(cli(bigConfig, "report", "--out", join(dir, "report.html"), "--no-compute"), env);
-show("report --no-compute", report);
 const scoredBytes = statSync(big.path).size;
 
 // --- the same projects over one year: does a command's peak RSS follow the size of the file? ---
-const small = generateDatabase(join(dir, "small.db"), { projects, years: 1, seed: 1, configPath: join(dir, "small.yaml") });
-await measure(cli(small.configPath, "score"), env);
+const small = database("small", 1);
+await measure(on(small, "score"), env);
 const smallBytes = statSync(small.path).size;
+// explain reads one project: the one with the most commits, where its history weighs most.
+const explained = (() => {
+  const db = new Database(big.path, { readonly: true });
+  try {
+    return db
+      .prepare(`SELECT p.name FROM commits c JOIN project_repos pr ON pr.repo_id = c.repo_id JOIN projects p ON p.id = pr.project_id GROUP BY p.id ORDER BY COUNT(*) DESC LIMIT 1`)
+      .pluck()
+      .get() as string;
+  } finally {
+    db.close();
+  }
+})();
+const commands: [string, (db: GeneratedDatabase) => string[]][] = [
+  ["score --no-compute", () => ["score", "--no-compute"]],
+  ["score --all --format csv --no-compute", () => ["score", "--all", "--format", "csv", "--no-compute"]],
+  ["status", () => ["status"]],
+  ["report --no-compute", (db) => ["report", "--out", join(dir, `${db === big ? "big" : "small"}.html`), "--force", "--no-compute"]],
+  [`explain (30 days of ${explained}) --no-compute`, (db) => ["explain", "--project", explained, "--from", addDays(db.endDay, -30), "--to", db.endDay, "--no-compute"]],
+  ["compare --no-compute", () => ["compare", "--no-compute"]],
+  ["export score_history", () => ["export", "score_history"]],
+  ["sql (one count)", () => ["sql", "SELECT COUNT(*) FROM commits"]],
+];
 const bySize: (string | number)[][] = [];
-for (const [what, args, onBig] of [
-  ["score --no-compute", ["score", "--no-compute"], noCompute],
-  ["score --all --format csv --no-compute", ["score", "--all", "--format", "csv", "--no-compute"], csvAll],
-  ["status", ["status"], status],
-  ["report --no-compute", ["report", "--out", join(dir, "small.html"), "--no-compute"], report],
-] as const) {
-  const onSmall = await measure(cli(small.configPath, ...args), env);
-  bySize.push([what, onSmall.rssMb.toFixed(0), onBig.rssMb.toFixed(0), mb(onSmall.bytes), mb(onBig.bytes)]);
+for (const [what, args] of commands) {
+  const onSmall = await medianRss(on(small, ...args(small)), env);
+  const onBig = await medianRss(on(big, ...args(big)), env);
+  bySize.push([what, onSmall.rssMb.toFixed(0), onBig.rssMb.toFixed(0), (onBig.rssMb - onSmall.rssMb).toFixed(0), onSmall.seconds.toFixed(1), onBig.seconds.toFixed(1), mb(onSmall.bytes), mb(onBig.bytes), `${onSmall.code}/${onBig.code}`]);
 }
 
 console.log(`\ncommands (wall time in seconds, peak RSS in MB; fixed costs are medians of 9 runs, each timed with the same GNU time wrapper):`);
 console.log(formatTable(["command", "s", "RSS MB", "exit", "note"], results));
 console.log(`\ndatabase after scoring: ${mb(scoredBytes)} (facts only: ${mb(factsOnlyBytes)})`);
-console.log(`\npeak RSS (MB) of the same ${projects} projects over 1 year (${mb(smallBytes)} file) and over ${years} years (${mb(scoredBytes)} file):`);
-console.log(formatTable(["command", "1 year", `${years} years`, "output, 1 year", `output, ${years} years`], bySize));
+console.log(`\npeak RSS (MB, median of 3 runs) and wall time (s) of the same ${projects} projects over 1 year (${mb(smallBytes)} file) and over ${years} years (${mb(scoredBytes)} file):`);
+console.log(formatTable(["command", "RSS 1 year", `RSS ${years} years`, "growth", "s, 1 year", `s, ${years} years`, "output, 1 year", `output, ${years} years`, "exit"], bySize));
 
 rmSync(dir, { recursive: true, force: true });

@@ -79,13 +79,24 @@ export class OutputClosed extends Error {
 
 function writeAll(fd: number, bytes: Buffer): void {
   let offset = 0;
-  try {
-    while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EPIPE") throw new OutputClosed("output closed");
-    throw error;
+  while (offset < bytes.length) {
+    try {
+      offset += writeSync(fd, bytes, offset);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "EPIPE") throw new OutputClosed("output closed");
+      // A pipe in non-blocking mode (a parent process that reads it through Node's streams) whose
+      // reader is behind: wait a moment and write again, as a blocking write would.
+      if (code === "EAGAIN") {
+        Atomics.wait(pause, 0, 0, 5);
+        continue;
+      }
+      throw error;
+    }
   }
 }
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
 
 
 /**

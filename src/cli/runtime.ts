@@ -45,11 +45,14 @@ export function loadSettings(options: GlobalOptions): { config: Config; configPa
   return { config, configPath: path, usedExample, tokens, log, dbPath: resolve(expandHome(options.db ?? config.database)) };
 }
 
-/** Opens the database for a command; `--project` names are checked first, so a bad one writes nothing. */
-export function openStore(options: GlobalOptions, projectNames?: string[]): StoreRuntime & { tokens: string[] } {
+/**
+ * Opens the database for a command; `--project` names are checked first, so a bad one writes
+ * nothing. `readsOnly`: the command will not score (`--no-compute`), only read and print.
+ */
+export function openStore(options: GlobalOptions, projectNames?: string[], use: { readsOnly?: boolean } = {}): StoreRuntime & { tokens: string[] } {
   const settings = loadSettings(options);
   const projects = projectNames ? selectProjects(settings.config, projectNames).map((p) => p.name) : undefined;
-  const db: Db = openDb(settings.dbPath);
+  const db: Db = openDb(settings.dbPath, { smallCache: use.readsOnly ?? false });
   markStaleRuns(db);
   return {
     db,

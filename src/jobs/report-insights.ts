@@ -1,7 +1,7 @@
 import type { ModelConfig } from "../config/schema.js";
 import type { NamedChange } from "../model/insights.js";
-import type { ReportInsights, ReportMoved } from "../report/insights.js";
-import { scorePoints } from "../store/insights.js";
+import type { ReportComparisonSeries, ReportInsights, ReportMoved } from "../report/insights.js";
+import { firstDayAllPositive, iterateScoreF, scoreDays } from "../store/insights.js";
 import { selectScores } from "../store/scores.js";
 import { type Day, addDays } from "../util/time.js";
 import { compare } from "./compare.js";
@@ -20,22 +20,11 @@ export function reportInsights(ctx: InsightContext, model: ModelConfig, options:
   const latest = compare(ctx, { projects, model });
   const ranking = (latest ? latest.rows.filter((r) => r.day === latest.to) : []).sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity));
 
-  const points = scorePoints(ctx.db, projects, model.name, options.from ?? null, null);
-  const days = [...new Set(points.map((p) => p.day))].sort();
-  const f = new Map(points.map((p) => [`${p.project}\0${p.day}`, p.f]));
-  const fOf = (project: string, day: Day) => f.get(`${project}\0${day}`) ?? null;
-  // Default base: the first day shown on which every project has a known, positive f.
-  const indexDay = options.indexDay ?? days.find((d) => projects.every((p) => (fOf(p, d) ?? 0) > 0)) ?? null;
-  const comparison = indexDay === null
-    ? null
-    : {
-        indexDay,
-        days,
-        series: projects.map((project) => {
-          const base = fOf(project, indexDay);
-          return { project, values: days.map((d) => (base === null || base === 0 || fOf(project, d) === null ? null : (100 * fOf(project, d)!) / base)) };
-        }),
-      };
+  // f indexed to 100, one project at a time: only the list of days is held for the whole group.
+  const from = options.from ?? null;
+  const indexDay = options.indexDay ?? firstDayAllPositive(ctx.db, projects, model.name, from);
+  const days = indexDay === null ? [] : scoreDays(ctx.db, projects, model.name, from);
+  const comparison = indexDay === null ? null : { indexDay, days, series: indexedSeries(ctx, projects, model.name, from, indexDay, days) };
 
   const events = ctx.config.projects
     .filter((p) => projects.includes(p.name))
@@ -63,6 +52,20 @@ export function reportInsights(ctx: InsightContext, model: ModelConfig, options:
     });
   }
   return { ranking, comparison, events, moved };
+}
+
+/** Each project's f as 100 × f(d) / f(indexDay) on the group's days, made as it is read. */
+function indexedSeries(ctx: InsightContext, projects: string[], model: string, from: Day | null, indexDay: Day, days: Day[]): Iterable<ReportComparisonSeries> {
+  return {
+    *[Symbol.iterator]() {
+      for (const project of projects) {
+        const f = new Map(iterateScoreF(ctx.db, project, model, from));
+        const fOf = (day: Day) => f.get(day) ?? null;
+        const base = fOf(indexDay);
+        yield { project, values: days.map((d) => (base === null || base === 0 || fOf(d) === null ? null : (100 * fOf(d)!) / base)) };
+      }
+    },
+  };
 }
 
 /** The three largest known changes, by size. */

@@ -52,6 +52,7 @@ export function renderReport(data: ReportData): string {
 /** The same page in pieces, one project's series at a time. */
 export function* reportChunks(data: ReportData): Generator<string> {
   const chartJs = readFileSync(join(packageRoot, "node_modules/chart.js/dist/chart.umd.min.js"), "utf8");
+  // The series come last, after everything the page shows first.
   const { series, ...rest } = data;
   yield `<!doctype html>
 <html lang="en">
@@ -92,13 +93,9 @@ ${data.insights ? INSIGHTS_HTML : ""}
 })();
 </script>
 <script>
-const data = ${safeJson(rest).slice(0, -1)},"series":[`;
-  let first = true;
-  for (const s of series) {
-    yield `${first ? "" : ","}${safeJson(s)}`;
-    first = false;
-  }
-  yield `]};
+const data = `;
+  yield* jsonChunks({ ...rest, series });
+  yield `;
 const colors = ["#0969da", "#cf222e", "#1a7f37", "#8250df", "#bf8700", "#1b7c83", "#bc4c00", "#6e7781"];
 const pct = (x) => x === null ? "–" : Math.round(x * 100) + "%";
 const num = (x, d = 1) => x === null ? "–" : Number(x).toLocaleString("en", { maximumFractionDigits: d });
@@ -139,6 +136,48 @@ if (compareChart) new Chart(document.getElementById("compare"), compareChart);
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+/**
+ * The JSON of `value` in pieces: what JSON.stringify writes, except that an iterable that is not
+ * an array (a series made as it is read) is written as an array, one item at a time, and read
+ * once. Objects holding no such iterable are written whole.
+ */
+function* jsonChunks(value: unknown): Generator<string> {
+  if (isLazy(value)) {
+    let first = true;
+    yield "[";
+    for (const item of value) {
+      if (!first) yield ",";
+      yield* jsonChunks(item);
+      first = false;
+    }
+    yield "]";
+    return;
+  }
+  if (!holdsLazy(value)) {
+    yield safeJson(value);
+    return;
+  }
+  let first = true;
+  yield "{";
+  for (const [key, item] of Object.entries(value as object)) {
+    if (item === undefined || typeof item === "function") continue;
+    yield `${first ? "" : ","}${safeJson(key)}:`;
+    yield* jsonChunks(item);
+    first = false;
+  }
+  yield "}";
+}
+
+function isLazy(value: unknown): value is Iterable<unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && Symbol.iterator in value;
+}
+
+/** A plain object with a lazy iterable somewhere among its values (arrays are not looked into). */
+function holdsLazy(value: unknown): boolean {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  return Object.values(value).some((item) => isLazy(item) || holdsLazy(item));
 }
 
 /** JSON that cannot close the script element it sits in. */

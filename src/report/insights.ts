@@ -5,9 +5,15 @@ export interface ReportInsights {
   /** compare's rows on the newest day every project is complete. */
   ranking: RankRow[];
   /** f of each project as 100 × f(d) / f(indexDay); null where unknown. */
-  comparison: { indexDay: string; days: string[]; series: { project: string; values: (number | null)[] }[] } | null;
+  comparison: { indexDay: string; days: string[]; series: Iterable<ReportComparisonSeries> } | null;
   events: { project: string; day: string; label: string }[];
   moved: ReportMoved[];
+}
+
+/** One project's line on the comparison chart; the report reads these once, as it writes them. */
+export interface ReportComparisonSeries {
+  project: string;
+  values: (number | null)[];
 }
 
 export interface ReportMoved {

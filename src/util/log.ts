@@ -1,6 +1,9 @@
+import { createRequire } from "node:module";
 import { pino, type Logger } from "pino";
-import pretty from "pino-pretty";
+import type PinoPretty from "pino-pretty";
 import { redact } from "./secrets.js";
+
+const require = createRequire(import.meta.url);
 
 export type { Logger };
 
@@ -27,6 +30,10 @@ export function createLogger(options: LogOptions = {}): Logger {
     },
   };
   if (format === "human") {
+    // Loaded only for a terminal: pino-pretty and its dependencies cost tens of milliseconds
+    // at start-up, and services, pipes and files log JSON. It is CommonJS, so require() keeps
+    // this function synchronous.
+    const pretty = require("pino-pretty") as typeof PinoPretty;
     return pino(base, pretty({ destination: 2, sync: true, colorize: true, ignore: "pid,hostname", translateTime: "SYS:HH:MM:ss" }));
   }
   return pino({ ...base, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 2, sync: true }));

@@ -113,6 +113,24 @@ describe("oss-pulse export", () => {
     expect(code).toBe(0);
   });
 
+  it("waits for a reader that falls behind, every row written (a pipe read through Node's streams)", async () => {
+    const rows = 100_000;
+    const child = spawn(process.execPath, [CLI, "--db", dbPath, "--quiet", "export", "--query", `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${rows}) SELECT i FROM n`], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    let lines = 0;
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    // Not read for a while: the pipe fills and the writer must wait rather than fail.
+    child.stdout.pause();
+    setTimeout(() => child.stdout.resume(), 700);
+    child.stdout.on("data", (d: Buffer) => {
+      for (let i = d.indexOf(10); i !== -1; i = d.indexOf(10, i + 1)) lines++;
+    });
+    const code = await new Promise((resolve) => child.on("close", resolve));
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(lines).toBe(rows + 1);
+  });
+
   it("names the tables and views when the name is unknown", async () => {
     const r = await cli("export", "nope");
     expect(r.code).toBe(2);

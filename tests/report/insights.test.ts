@@ -29,7 +29,7 @@ describe("the report's group view", () => {
   it("indexes f to 100 on the chosen day, leaving unknown days empty", () => {
     const { comparison } = reportInsights({ db, config }, config.models[0]!, { projects, indexDay: "2026-02-01" });
     expect(comparison!.indexDay).toBe("2026-02-01");
-    const alpha = comparison!.series.find((s) => s.project === "alpha")!;
+    const alpha = [...comparison!.series].find((s) => s.project === "alpha")!;
     const at = (day: string) => alpha.values[comparison!.days.indexOf(day)];
     expect(at("2026-02-01")).toBeCloseTo(100, 10);
     expect(at(LAST)).toBeCloseTo((100 * expected(config, "alpha", LAST).f!) / expected(config, "alpha", "2026-02-01").f!, 9);
@@ -59,6 +59,23 @@ describe("the report's group view", () => {
     expect(html).toContain("plugins: [eventLines]");
     expect(html.match(/<\/script>/g)).toHaveLength(3);
     expect(html).not.toContain("<img src=x");
+  });
+});
+
+describe("the page written as it is read", () => {
+  it("is the page of the same data held whole, series and comparison made one project at a time", () => {
+    const model = config.models[0]!;
+    const made = () => ({ ...reportData(db, model, { projects, now: NOW }), insights: reportInsights({ db, config }, model, { projects }) });
+    const lazy = made();
+    const whole = made();
+    const held = { ...whole, series: [...whole.series], insights: { ...whole.insights, comparison: { ...whole.insights.comparison!, series: [...whole.insights.comparison!.series] } } };
+    expect(Array.isArray(lazy.series) || Array.isArray(lazy.insights.comparison!.series)).toBe(false);
+    expect(held.series).toHaveLength(3);
+    expect(held.insights.comparison.series).toHaveLength(3);
+    const page = renderReport(lazy);
+    expect(page).toBe(renderReport(held));
+    const json = page.slice(page.indexOf("const data = ") + "const data = ".length, page.indexOf(";\nconst colors"));
+    expect(JSON.parse(json)).toEqual(JSON.parse(JSON.stringify(held)));
   });
 });
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { packageRoot } from "../../src/util/paths.js";
 
 /** The built CLI: end-to-end tests run exactly what users run. `npm test` builds it first. */
-export const CLI = join(packageRoot, "dist/src/cli/main.js");
+export const CLI = join(packageRoot, "dist/cli/oss-pulse.js");
 
 export interface CliResult {
   code: number | null;

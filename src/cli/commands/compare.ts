@@ -41,7 +41,7 @@ export function registerCompare(program: Command): void {
         import("../../jobs/compare.js"),
         import("../../jobs/score.js"),
       ]);
-      const rt = openStore(global, opts.project);
+      const rt = openStore(global, opts.project, { readsOnly: !opts.compute });
       try {
         const projects = rt.projects ?? rt.config.projects.map((p) => p.name);
         const model = pickModel(rt.config.models, opts.model ?? rt.config.defaultModel);

@@ -49,7 +49,7 @@ export function registerExplain(program: Command): void {
         import("../../jobs/explain.js"),
         import("../../jobs/score.js"),
       ]);
-      const rt = openStore(global, [opts.project]);
+      const rt = openStore(global, [opts.project], { readsOnly: !opts.compute });
       try {
         const project = rt.projects![0]!;
         const model = pickModel(rt.config.models, opts.model ?? rt.config.defaultModel);

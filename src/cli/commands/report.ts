@@ -31,7 +31,7 @@ export function registerReport(program: Command): void {
         import("../../jobs/score.js"),
         import("../../report/html.js"),
       ]);
-      const rt = openStore(program.opts<GlobalOptions>(), opts.project);
+      const rt = openStore(program.opts<GlobalOptions>(), opts.project, { readsOnly: !opts.compute });
       try {
         const modelName = opts.model ?? rt.config.defaultModel ?? rt.config.models[0]!.name;
         const model = rt.config.models.find((m) => m.name === modelName);

@@ -49,7 +49,7 @@ export function registerScore(program: Command): void {
         import("../../jobs/coverage.js"),
         import("../coverage.js"),
       ]);
-      const rt = openStore(global, opts.project);
+      const rt = openStore(global, opts.project, { readsOnly: !opts.compute });
       try {
         const projects = rt.projects;
         const modelNames = opts.allModels
