@@ -22,7 +22,8 @@ import { evaluate } from "../model/evaluate.js";
 import { activityByRepo, firstCommitsByRepo, scorePoints } from "../store/insights.js";
 import type { Db } from "../store/open.js";
 import { type Day, addDays } from "../util/time.js";
-import { loadProjectData, projectDownloads } from "./score.js";
+import { contributorFirstDays } from "../store/series.js";
+import { loadProjectDataOn, projectDownloads } from "./score.js";
 
 export interface InsightContext {
   db: Db;
@@ -61,20 +62,22 @@ export function explain(ctx: InsightContext, q: { project: string; model: ModelC
   const window = (day: Day) => activityByRepo(db, q.project, addDays(day, -(model.window - 1)), day);
   const activity = activityChange(model, p1.a === null ? null : window(q.from), p2.a === null ? null : window(q.to));
 
-  const data = loadProjectData(db, config, q.project);
   const n = change(p1.n, p2.n);
-  const firstDays = new Map([...data.contributorDays].map(([who, days]) => [who, days[0]!]));
-  const newByRepo = n.change === null ? null : newContributorsByRepo(firstDays, firstCommitsByRepo(db, q.project), q.from, q.to);
+  const newByRepo =
+    n.change === null ? null : newContributorsByRepo(contributorFirstDays(db, q.project, config.bots, q.to), firstCommitsByRepo(db, q.project), q.from, q.to);
 
-  // Stars of each repo alone, by the evaluator itself, so they are the stars U counted.
+  // Stars of each repo alone, by the evaluator itself, so they are the stars U counted; each
+  // day read on its own, not the history between.
   const starsOnly: ModelConfig = { ...model, users: { stars: 1, downloads: 0, views: 0, clones: 0 } };
-  const stars = (day: Day) =>
-    new Map(data.repos.map((r) => [r.name, evaluate({ ...data, repos: [r] }, starsOnly, day, day)[0]!.users]));
   // Views and clones of each repo, weighted as the model weighs them, when it does (else none).
   const trafficOnly: ModelConfig = { ...model, users: { stars: 0, downloads: 0, views: model.users.views, clones: model.users.clones } };
   const weighsTraffic = model.users.views > 0 || model.users.clones > 0;
-  const traffic = (day: Day) =>
-    new Map(weighsTraffic ? data.repos.map((r) => [r.name, evaluate({ ...data, repos: [r] }, trafficOnly, day, day)[0]!.users]) : []);
+  const usersByRepo = (day: Day) => {
+    const data = loadProjectDataOn(db, config, q.project, day);
+    const alone = (only: ModelConfig) => new Map(data.repos.map((r) => [r.name, evaluate({ ...data, repos: [r] }, only, day, day)[0]!.users]));
+    return { stars: alone(starsOnly), traffic: weighsTraffic ? alone(trafficOnly) : new Map<string, number | null>() };
+  };
+  const [onFrom, onTo] = [usersByRepo(q.from), usersByRepo(q.to)];
   const downloads = projectDownloads(db, q.project, [q.from, q.to]);
   const downloadsOn = (i: number) => new Map(downloads.map((p) => [p.label, p.values[i] ?? null]));
 
@@ -89,7 +92,7 @@ export function explain(ctx: InsightContext, q: { project: string; model: ModelC
     parts,
     activity: { a: change(p1.a, p2.a), window: model.window, ...activity },
     contributors: { n, mode: model.contributors, newByRepo },
-    users: { u: change(p1.u, p2.u), starsByRepo: namedChanges(stars(q.from), stars(q.to)), downloadsByPackage: namedChanges(downloadsOn(0), downloadsOn(1)), trafficByRepo: namedChanges(traffic(q.from), traffic(q.to)) },
+    users: { u: change(p1.u, p2.u), starsByRepo: namedChanges(onFrom.stars, onTo.stars), downloadsByPackage: namedChanges(downloadsOn(0), downloadsOn(1)), trafficByRepo: namedChanges(onFrom.traffic, onTo.traffic) },
   };
 }
 

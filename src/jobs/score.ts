@@ -219,6 +219,15 @@ export function loadProjectData(db: Db, config: Config, name: string): ProjectDa
 }
 
 /**
+ * The evaluator's view of a project on one day, enough for what U counts that day (stars,
+ * retained stars, traffic): the facts of that day, with the retained stars before it in sum.
+ */
+export function loadProjectDataOn(db: Db, config: Config, name: string, day: Day): ProjectData {
+  const series = loadProjectSeries(db, name, config.bots, { from: day, to: day, activeFrom: null });
+  return projectData(name, series, series.firstDays, day);
+}
+
+/**
  * The evaluator's view of a project's series. A series read from a day on carries what came
  * before in summary: each contributor's first day (`firstDays`), the retained stars given
  * before (`starsBefore`), the first snapshot's day, and the project's first day (`firstDay`;

@@ -149,7 +149,7 @@ export function loadProjectSeries(db: Db, projectName: string, bots: readonly st
     };
   });
 
-  const isBot = botRule(bots);
+  const whoOf = identities(bots);
   const byDay = new Map<Day, ActivityRow>();
   const firstDays = new Map<string, Day>();
   const contributorSets = new Map<string, Set<Day>>();
@@ -165,18 +165,9 @@ export function loadProjectSeries(db: Db, projectName: string, bots: readonly st
       row[kind]++;
     };
     // Rows come by committed_at: a contributor's first row is their first day, their days ascend.
-    // Who each author is, by login (or e-mail): asked again only when the type or e-mail differs.
-    const identities = new Map<string, { login: string | null; type: string | null; email: string | null; who: string | null }>();
     for (const [day, login, type, email] of q.commitRows.raw().all(at) as [Day, string | null, string | null, string | null][]) {
       count(day, "commits");
-      const primary = login ?? email;
-      if (primary === null) continue;
-      let known = identities.get(primary);
-      if (known === undefined || known.login !== login || known.type !== type || known.email !== email) {
-        known = { login, type, email, who: identity({ author_login: login, author_type: type, author_email: email }, isBot) };
-        identities.set(primary, known);
-      }
-      const who = known.who;
+      const who = whoOf(login, type, email);
       if (who === null) continue;
       if (!own.firstDays.has(who)) own.firstDays.set(who, day);
       const seen = firstDays.get(who);
@@ -256,6 +247,45 @@ const KINDS = ["commits", "issues_opened", "issues_closed", "prs_opened", "prs_m
 const statements = preparedOnce(
   (db) => Object.fromEntries(Object.entries(SERIES_QUERIES).map(([name, sql]) => [name, db.prepare(sql)])) as Record<keyof typeof SERIES_QUERIES, ReturnType<Db["prepare"]>>,
 );
+
+/**
+ * Who each commit author is (see identity), remembered by login (or e-mail) and asked again
+ * only when the type or e-mail differs: a project's commits come from few authors.
+ */
+function identities(bots: readonly string[]): (login: string | null, type: string | null, email: string | null) => string | null {
+  const isBot = botRule(bots);
+  const known = new Map<string, { login: string | null; type: string | null; email: string | null; who: string | null }>();
+  return (login, type, email) => {
+    const primary = login ?? email;
+    if (primary === null) return null;
+    let seen = known.get(primary);
+    if (seen === undefined || seen.login !== login || seen.type !== type || seen.email !== email) {
+      seen = { login, type, email, who: identity({ author_login: login, author_type: type, author_email: email }, isBot) };
+      known.set(primary, seen);
+    }
+    return seen.who;
+  };
+}
+
+/**
+ * Each contributor's first commit day in the project up to `to` (bots excluded), its commits
+ * read one at a time: what the history holds of who came when, without holding the history.
+ */
+export function contributorFirstDays(db: Db, projectName: string, bots: readonly string[], to: Day): Map<string, Day> {
+  const q = statements(db);
+  const whoOf = identities(bots);
+  const firsts = new Map<string, Day>();
+  for (const id of memberIntervals(db, "repo", projectIdOf(db, projectName)).keys()) {
+    const rows = q.commitRows.raw().iterate({ repo: id, from: FIRST, until: addDays(to, 1) }) as Iterable<[Day, string | null, string | null, string | null]>;
+    for (const [day, login, type, email] of rows) {
+      const who = whoOf(login, type, email);
+      if (who === null) continue;
+      const seen = firsts.get(who);
+      if (seen === undefined || day < seen) firsts.set(who, day);
+    }
+  }
+  return firsts;
+}
 
 /**
  * Identity: the GitHub login when the commit is linked to a user, else the e-mail (stored
