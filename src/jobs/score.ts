@@ -212,7 +212,7 @@ function inputsHash(config: Config): string {
   return createHash("sha256").update(JSON.stringify([...config.bots].map((b) => b.toLowerCase()).sort())).digest("hex").slice(0, 16);
 }
 
-/** The evaluator's view of a project's whole stored history. */
+/** The evaluator's view of a project's whole stored history, read at once (what scoring by spans must equal). */
 export function loadProjectData(db: Db, config: Config, name: string): ProjectData {
   const series = loadProjectSeries(db, name, config.bots, WHOLE_HISTORY);
   return projectData(name, series, series.firstDays, null);
