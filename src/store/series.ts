@@ -151,54 +151,95 @@ export function loadProjectSeries(db: Db, projectName: string, bots: readonly st
 
   const whoOf = identities(bots);
   const byDay = new Map<Day, ActivityRow>();
-  const firstDays = new Map<string, Day>();
-  const contributorSets = new Map<string, Set<Day>>();
-  // Commit days of contributors are kept from `activeFrom` on (never before `from`: not read).
-  const activeFrom = range.activeFrom === null ? null : range.activeFrom > from ? range.activeFrom : from;
+  const contributors: Contributors = {
+    firstDays: new Map(),
+    days: new Map(),
+    // Commit days of contributors are kept from `activeFrom` on (never before `from`: not read).
+    activeFrom: range.activeFrom === null ? null : range.activeFrom > from ? range.activeFrom : from,
+  };
   for (const [i, repo] of repos.entries()) {
     const own = repoSeries[i]!;
     const at = { repo: repo.id, from, until };
     const counts = new Map<Day, ActivityRow>();
-    const count = (day: Day, kind: (typeof KINDS)[number]) => {
-      let row = counts.get(day);
-      if (!row) counts.set(day, (row = { day, commits: 0, issues_opened: 0, issues_closed: 0, prs_opened: 0, prs_merged: 0, releases: 0 }));
-      row[kind]++;
-    };
-    // Rows come by committed_at: a contributor's first row is their first day, their days ascend.
-    for (const [day, login, type, email] of q.commitRows.raw().all(at) as [Day, string | null, string | null, string | null][]) {
-      count(day, "commits");
-      const who = whoOf(login, type, email);
-      if (who === null) continue;
-      if (!own.firstDays.has(who)) own.firstDays.set(who, day);
-      const seen = firstDays.get(who);
-      if (seen === undefined || day < seen) firstDays.set(who, day);
-      if (activeFrom === null || day < activeFrom) continue;
-      const mine = own.contributorDays.get(who);
-      if (!mine) own.contributorDays.set(who, [day]);
-      else if (mine[mine.length - 1] !== day) mine.push(day);
-      const all = contributorSets.get(who);
-      if (all) all.add(day);
-      else contributorSets.set(who, new Set([day]));
-    }
-    for (const [created, isPull, closed, merged] of q.issueRows.raw().all(at) as [Day, number, Day | null, Day | null][]) {
-      if (created >= from && created < until) count(created, isPull === 1 ? "prs_opened" : "issues_opened");
-      if (isPull === 0 && closed !== null && closed >= from && closed < until) count(closed, "issues_closed");
-      if (isPull === 1 && merged !== null && merged >= from && merged < until) count(merged, "prs_merged");
-    }
-    for (const day of q.releaseRows.pluck().all(at) as Day[]) count(day, "releases");
-
+    countCommits(q.commitRows.raw().all(at) as CommitRow[], counts, whoOf, own, contributors);
+    countIssues(q.issueRows.raw().all(at) as IssueRow[], counts, from, until);
+    for (const day of q.releaseRows.pluck().all(at) as Day[]) dayRow(counts, day).releases++;
     own.events = [...counts.values()].sort(byDayOrder);
-    for (const row of own.events) {
-      const seen = byDay.get(row.day);
-      if (!seen) byDay.set(row.day, { ...row });
-      else for (const kind of KINDS) seen[kind] += row[kind];
-    }
+    for (const row of own.events) addRow(byDay, row);
   }
   const events = [...byDay.values()].sort(byDayOrder);
   const contributorDays = new Map<string, Day[]>();
-  for (const [who, days] of contributorSets) contributorDays.set(who, [...days].sort());
+  for (const [who, days] of contributors.days) contributorDays.set(who, [...days].sort());
+  const firstDays = contributors.firstDays;
   const packagesFirstDay = packageStatements(db).firstDay.get({ project: projectName }) as Day | null;
   return { repos: repoSeries, events, firstDays, contributorDays, packagesFirstDay };
+}
+
+// The counting of a repo's rows, in small functions of one shape each: V8 compiles each once,
+// where one large function was compiled again and again on a short run.
+
+type CommitRow = [Day, string | null, string | null, string | null];
+type IssueRow = [Day, number, Day | null, Day | null];
+
+/** The project's contributors as commits are read: first days, and commit days from `activeFrom` on. */
+interface Contributors {
+  firstDays: Map<string, Day>;
+  days: Map<string, Set<Day>>;
+  activeFrom: Day | null;
+}
+
+function dayRow(counts: Map<Day, ActivityRow>, day: Day): ActivityRow {
+  let row = counts.get(day);
+  if (row === undefined) {
+    row = { day, commits: 0, issues_opened: 0, issues_closed: 0, prs_opened: 0, prs_merged: 0, releases: 0 };
+    counts.set(day, row);
+  }
+  return row;
+}
+
+function addRow(sums: Map<Day, ActivityRow>, row: ActivityRow): void {
+  const sum = dayRow(sums, row.day);
+  sum.commits += row.commits;
+  sum.issues_opened += row.issues_opened;
+  sum.issues_closed += row.issues_closed;
+  sum.prs_opened += row.prs_opened;
+  sum.prs_merged += row.prs_merged;
+  sum.releases += row.releases;
+}
+
+/** Rows come by committed_at: a contributor's first row is their first day, their days ascend. */
+function countCommits(rows: readonly CommitRow[], counts: Map<Day, ActivityRow>, whoOf: ReturnType<typeof identities>, own: RepoSeries, all: Contributors): void {
+  for (const [day, login, type, email] of rows) {
+    dayRow(counts, day).commits++;
+    const who = whoOf(login, type, email);
+    if (who === null) continue;
+    if (!own.firstDays.has(who)) own.firstDays.set(who, day);
+    const seen = all.firstDays.get(who);
+    if (seen === undefined || day < seen) all.firstDays.set(who, day);
+    if (all.activeFrom !== null && day >= all.activeFrom) addDay(own, all, who, day);
+  }
+}
+
+function addDay(own: RepoSeries, all: Contributors, who: string, day: Day): void {
+  const mine = own.contributorDays.get(who);
+  if (!mine) own.contributorDays.set(who, [day]);
+  else if (mine[mine.length - 1] !== day) mine.push(day);
+  const days = all.days.get(who);
+  if (days) days.add(day);
+  else all.days.set(who, new Set([day]));
+}
+
+/** An issue counts on the days it was opened, closed (issues) or merged (pull requests) within [from, until). */
+function countIssues(rows: readonly IssueRow[], counts: Map<Day, ActivityRow>, from: Day, until: Day): void {
+  for (const [created, isPull, closed, merged] of rows) {
+    if (created >= from && created < until) {
+      const row = dayRow(counts, created);
+      if (isPull === 1) row.prs_opened++;
+      else row.issues_opened++;
+    }
+    if (isPull === 0 && closed !== null && closed >= from && closed < until) dayRow(counts, closed).issues_closed++;
+    if (isPull === 1 && merged !== null && merged >= from && merged < until) dayRow(counts, merged).prs_merged++;
+  }
 }
 
 /** Where a repo's history starts: its first event, snapshot and retained star, and its days in the project. */
@@ -241,8 +282,6 @@ const packageStatements = preparedOnce((db) => ({
 }));
 
 const byDayOrder = (a: { day: Day }, b: { day: Day }) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0);
-
-const KINDS = ["commits", "issues_opened", "issues_closed", "prs_opened", "prs_merged", "releases"] as const;
 
 const statements = preparedOnce(
   (db) => Object.fromEntries(Object.entries(SERIES_QUERIES).map(([name, sql]) => [name, db.prepare(sql)])) as Record<keyof typeof SERIES_QUERIES, ReturnType<Db["prepare"]>>,
