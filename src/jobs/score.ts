@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Config } from "../config/schema.js";
-import { type Downloads30, downloads30 } from "../model/downloads.js";
+import { type Downloads30, type PackageSeries, downloads30, downloads30Values } from "../model/downloads.js";
 import { type PackageDownloads, type ProjectData, type RepoData, evaluate, firstDayFrom, firstDayOf } from "../model/evaluate.js";
 import { type EventCounts, paramsHash } from "../model/score.js";
 import { type Db, inTransaction } from "../store/open.js";
@@ -280,22 +280,28 @@ function projectData(name: string, series: ProjectSeries, firstDays: ReadonlyMap
 /** U's downloads part: the 30-day downloads of each of the project's packages on each of `days`. */
 export function projectDownloads(db: Db, projectName: string, days: Day[]): PackageDownloads[] {
   // Every package that ever belonged: each counts on the days it did.
-  const packages = projectPackagesEver(db, projectName);
-  const series = loadDownloads30(db, packages.map((p) => p.id), days);
-  return packages.map((p) => ({
+  return projectPackagesEver(db, projectName).map((p) => ({
     label: `${p.registry}:${p.name}`,
-    values: (series.get(p.id) ?? []).map((d) => d.downloads),
+    values: days.length === 0 ? [] : downloads30Values(packageSeries(db, p.id, days), days),
     member: p.member,
   }));
 }
 
-/** Downloads in the 30 days ending on each of `days`, per package id (see src/model/downloads.ts). */
+/** Downloads in the 30 days ending on each of `days`, with what is missing named, per package id (see src/model/downloads.ts). */
 export function loadDownloads30(db: Db, packageIds: readonly number[], days: readonly Day[]): Map<number, Downloads30[]> {
   const result = new Map<number, Downloads30[]>();
   if (days.length === 0) return result;
-  const sorted = [...days].sort();
-  const from = sorted[0] as Day;
-  const to = sorted[sorted.length - 1] as Day;
-  for (const id of packageIds) result.set(id, downloads30(loadPackageSeries(db, id, from, to), days));
+  for (const id of packageIds) result.set(id, downloads30(packageSeries(db, id, days), days));
   return result;
+}
+
+/** What is stored of a package over `days` and the 30 days before the first. */
+function packageSeries(db: Db, packageId: number, days: readonly Day[]): PackageSeries {
+  let from = days[0]!;
+  let to = days[0]!;
+  for (const d of days) {
+    if (d < from) from = d;
+    if (d > to) to = d;
+  }
+  return loadPackageSeries(db, packageId, from, to);
 }

@@ -29,6 +29,19 @@ export type Downloads30 =
  * This is the only definition U(x) uses; it is pure: `loadPackageSeries` (src/store/packages.ts) reads its input.
  */
 export function downloads30(series: PackageSeries, days: readonly Day[]): Downloads30[] {
+  return evaluate30(series, days, true);
+}
+
+/**
+ * The same figures without saying what is missing: what U adds up, where the reasons would be
+ * built for every incomplete day and thrown away (naming a short window's missing days is most
+ * of the work on a young package).
+ */
+export function downloads30Values(series: PackageSeries, days: readonly Day[]): (number | null)[] {
+  return evaluate30(series, days, false).map((d) => d.downloads);
+}
+
+function evaluate30(series: PackageSeries, days: readonly Day[], reasons: boolean): Downloads30[] {
   const daily = new Map(series.daily.map((row) => [row.day, row.downloads]));
   const pending = new Set(series.pending);
   const snapshots = [...series.snapshots].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
@@ -42,7 +55,8 @@ export function downloads30(series: PackageSeries, days: readonly Day[]): Downlo
   return days.map((day): Downloads30 => {
     const problems: string[] = [];
     if (windows) {
-      const sum = windows.get(day) ?? fromDaily(day, daily, pending);
+      // A day without a whole window of daily figures has none: fromDaily only names the gaps.
+      const sum = windows.get(day) ?? (reasons ? fromDaily(day, daily, pending) : { missing: "" });
       if (typeof sum === "number") return { day, downloads: sum, method: "daily" };
       problems.push(sum.missing);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { downloads30, type Downloads30, type PackageSeries } from "../../src/model/downloads.js";
+import { downloads30, type Downloads30, downloads30Values, type PackageSeries } from "../../src/model/downloads.js";
 import { addDays, dayRange } from "../../src/util/time.js";
 
 const D = "2026-11-20";
@@ -107,6 +107,12 @@ describe("downloads in the 30 days ending on a day", () => {
 
   it.each(cases)("$name", ({ series, expected }) => {
     expect(downloads30(series, [D])).toEqual([expected]);
+  });
+
+  it.each(cases)("gives the same figure without the reasons: $name", ({ series, expected }) => {
+    const days = dayRange(addDays(D, -45), addDays(D, 2));
+    expect(downloads30Values(series, days)).toEqual(downloads30(series, days).map((d) => d.downloads));
+    expect(downloads30Values(series, [D])).toEqual([expected.downloads]);
   });
 
   it("answers for every day asked, in the order asked", () => {
