@@ -114,7 +114,7 @@ function scoreProject(ctx: ScoreContext, name: string, today: Day, now: Date): {
     return { rows: 0, changed: 0 };
   }
   // Contributors known before the first window that reaches `start` come from the store.
-  const lead = addDays(start, -(Math.max(...config.models.map((m) => m.window)) - 1));
+  const lead = windowStart(config, start);
   const found = scoreSpans(ctx, name, projectId, { firstDay: p.firstDay, starts: p.starts, known: contributorsBefore(db, projectId, lead) }, today, now);
   saveScoreState(db, projectId, { firstDay: p.firstDay, inputsHash: hash }, { from: lead, firstDays: found.firstDays }, p.mark);
   return found;
@@ -134,8 +134,7 @@ function scoreSpans(
   now: Date,
 ): { rows: number; changed: number; firstDays: Map<string, Day> } {
   const { db, config } = ctx;
-  const anyActive = config.models.some((m) => m.contributors === "active");
-  const maxWindow = Math.max(...config.models.map((m) => m.window));
+  const anyActive = countsActive(config);
   const hashes = config.models.map(paramsHash);
   const known = new Map(from.known);
   const firstDays = new Map<string, Day>();
@@ -146,7 +145,7 @@ function scoreSpans(
   while (spanStart <= today) {
     const last = addDays(spanStart, SPAN_DAYS - 1);
     const spanEnd = last < today ? last : today;
-    const lead = addDays(spanStart, -(maxWindow - 1));
+    const lead = windowStart(config, spanStart);
     const series = loadProjectSeries(db, name, config.bots, { from: lead, to: spanEnd, activeFrom: anyActive ? lead : null, starsBefore });
     for (const [who, day] of series.firstDays) {
       if (known.has(who)) continue;
@@ -172,7 +171,7 @@ function scoreSpans(
     });
     spanStart = addDays(spanEnd, 1);
     // The next span's retained stars before its first window, from this span's, not read again.
-    const nextLead = addDays(spanStart, -(maxWindow - 1));
+    const nextLead = windowStart(config, spanStart);
     starsBefore = new Map(series.repos.map((r) => [r.repo.id, r.starsAdded.reduce((n, [day, added]) => (day < nextLead ? n + added : n), r.starsBefore)]));
   }
   return { rows, changed, firstDays };
@@ -181,8 +180,7 @@ function scoreSpans(
 /** Scores a project from its whole history in one step (members that came and went). */
 function scoreWhole(ctx: ScoreContext, name: string, projectId: number, today: Day, now: Date, mark: Day | null): { rows: number; changed: number } {
   const { db, config } = ctx;
-  const anyActive = config.models.some((m) => m.contributors === "active");
-  const series = loadProjectSeries(db, name, config.bots, { from: null, activeFrom: anyActive ? BEGINNING : null });
+  const series = loadProjectSeries(db, name, config.bots, { from: null, activeFrom: countsActive(config) ? BEGINNING : null });
   const data = projectData(name, series, series.firstDays, null);
   if (data.firstDay === null) return noData(ctx, name, projectId, mark);
   const from = data.firstDay <= today ? data.firstDay : today;
@@ -205,6 +203,16 @@ function noData(ctx: ScoreContext, name: string, projectId: number, mark: Day | 
   saveScoreState(ctx.db, projectId, { firstDay: null, inputsHash: inputsHash(ctx.config) }, { from: null, firstDays: new Map() }, mark);
   ctx.log.info(`score: ${name} has no data yet`);
   return { rows: 0, changed: 0 };
+}
+
+/** The first day of the longest model window that ends on `day`: where the events a day's scores count begin. */
+function windowStart(config: Config, day: Day): Day {
+  return addDays(day, -(Math.max(...config.models.map((m) => m.window)) - 1));
+}
+
+/** Whether a model counts active contributors, who need their commit days and not only their first. */
+function countsActive(config: Config): boolean {
+  return config.models.some((m) => m.contributors === "active");
 }
 
 /** The config's inputs to every score that are not a model's parameters: the bot list. */
